@@ -1,0 +1,38 @@
+using System.Text.Json;
+
+namespace OllamaGateway.Errors;
+
+/// <summary>Writes OpenAI's error object: always all four keys, as the SDKs expect.</summary>
+internal static class OpenAIErrorJson
+{
+    private static readonly JsonEncodedText s_error = JsonEncodedText.Encode("error");
+    private static readonly JsonEncodedText s_message = JsonEncodedText.Encode("message");
+    private static readonly JsonEncodedText s_type = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText s_param = JsonEncodedText.Encode("param");
+    private static readonly JsonEncodedText s_code = JsonEncodedText.Encode("code");
+
+    /// <summary>Writes <c>{"error":{"message":..,"type":..,"param":..,"code":..}}</c>.</summary>
+    public static void Write(Utf8JsonWriter writer, string message, string type, string? param, string? code)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartObject(s_error);
+        writer.WriteString(s_message, message);
+        writer.WriteString(s_type, type);
+        WriteNullable(writer, s_param, param);
+        WriteNullable(writer, s_code, code);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+}
