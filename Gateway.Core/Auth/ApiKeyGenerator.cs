@@ -1,0 +1,15 @@
+using System.Security.Cryptography;
+
+namespace OllamaGateway.Auth;
+
+/// <summary>Makes new keys: a recognisable prefix (so secret scanners can find leaked keys) and 256 bits of randomness.</summary>
+internal static class ApiKeyGenerator
+{
+    public const string Prefix = "sk-ogw-";
+
+    // 43 characters of base62 carry 43 * log2(62) = 256.04 bits.
+    private const int SecretLength = 43;
+    private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    public static string Create() => Prefix + RandomNumberGenerator.GetString(Alphabet, SecretLength);
+}

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace OllamaGateway.Auth;
+
+/// <summary>
+/// Changes keys.json safely: the new content is written to a temporary file beside it and moved over
+/// the old one, so a crash never leaves half a file, and the file is readable by its owner only.
+/// Entries the change does not touch are kept as they were.
+/// </summary>
+internal static class KeyFileWriter
+{
+    private static readonly JsonWriterOptions s_writerOptions = new() { Indented = true };
+
+    /// <summary>Adds a hashed entry, creating the file when it does not exist.</summary>
+    public static void AddHashedKey(string path, string name, KeyHash hash)
+    {
+        var root = File.Exists(path)
+            ? JsonNode.Parse(File.ReadAllText(path), documentOptions: new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }) as JsonObject
+              ?? throw new KeyFileException($"Keys file '{path}': the file must be a JSON object such as {{\"keys\": [...]}}.")
+            : new JsonObject();
+
+        if (root["keys"] is not JsonArray keys)
+        {
+            keys = new JsonArray();
+            root["keys"] = keys;
+        }
+
+        keys.Add(new JsonObject { ["name"] = name, ["hash"] = hash.ToString() });
+
+        // Parse what we are about to write: never replace a good file with one the gateway would refuse.
+        var bytes = Serialize(root);
+        KeyFileParser.Parse(bytes, path);
+        WriteAtomically(path, bytes);
+    }
+
+    private static byte[] Serialize(JsonNode root)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
+        {
+            root.WriteTo(writer);
+        }
+
+        buffer.Write("\n"u8);
+        return buffer.ToArray();
+    }
+
+    internal static void WriteAtomically(string path, byte[] bytes)
+    {
+        var fullPath = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(fullPath)!;
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var stream = new FileStream(temporary, options))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace OllamaGateway.Configuration;
+
+/// <summary>
+/// Settings shared by every host, bound from the <c>Gateway</c> configuration section
+/// (environment variables <c>Gateway__OllamaUrl</c>, <c>Gateway__KeysFile</c>, ...).
+/// </summary>
+public sealed class GatewayOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Gateway";
+
+    /// <summary>Absolute http(s) URL of the Ollama server the gateway fronts.</summary>
+    public string OllamaUrl { get; set; } = "http://localhost:11434";
+
+    /// <summary>Path of the keys file; a relative path is resolved against the host's content root.</summary>
+    public string KeysFile { get; set; } = "keys.json";
+
+    /// <summary>Largest request body accepted on inference routes, in bytes (413 above it).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Largest non-streamed upstream answer the gateway will translate, in bytes (502 above it).</summary>
+    public long MaxTranslatedResponseBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// How long Ollama may stay silent (before the first byte, or between chunks) before the request is
+    /// given up. Long by default: Ollama sends nothing until a cold model has loaded.
+    /// </summary>
+    public TimeSpan UpstreamActivityTimeout { get; set; } = TimeSpan.FromMinutes(10);
+}

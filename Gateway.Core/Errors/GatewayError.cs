@@ -1,0 +1,38 @@
+namespace OllamaGateway.Errors;
+
+/// <summary>Every way the gateway itself can refuse or fail a request. <see cref="ErrorResponder"/> maps each to an answer.</summary>
+internal enum GatewayError
+{
+    /// <summary>No error.</summary>
+    None,
+
+    /// <summary>No key was presented.</summary>
+    MissingKey,
+
+    /// <summary>A key was presented but is not valid, or the credential headers were ambiguous.</summary>
+    InvalidKey,
+
+    /// <summary>The key may not use this route (model management).</summary>
+    Forbidden,
+
+    /// <summary>No such route.</summary>
+    RouteNotFound,
+
+    /// <summary>The route exists but not with this method.</summary>
+    MethodNotAllowed,
+
+    /// <summary>The request body is larger than the configured cap.</summary>
+    RequestBodyTooLarge,
+
+    /// <summary>The request body could not be read or translated (the message says why).</summary>
+    InvalidRequest,
+
+    /// <summary>Ollama could not be reached.</summary>
+    UpstreamUnavailable,
+
+    /// <summary>Ollama did not answer within the activity timeout.</summary>
+    UpstreamTimeout,
+
+    /// <summary>Ollama's answer could not be used (too large, malformed, cut off).</summary>
+    UpstreamInvalidResponse,
+}

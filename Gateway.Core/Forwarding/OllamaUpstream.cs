@@ -1,0 +1,43 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using OllamaGateway.Configuration;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace OllamaGateway.Forwarding;
+
+/// <summary>
+/// The one long-lived connection pool to Ollama, made by YARP's client factory: no proxy, no redirects
+/// (an upstream redirect must never carry a request past the route policy), no cookies, no decompression.
+/// </summary>
+internal sealed class OllamaUpstream : IDisposable
+{
+    public OllamaUpstream(IOptions<GatewayOptions> options, IForwarderHttpClientFactory clientFactory)
+    {
+        var settings = options.Value;
+        GatewayOptionsValidator.TryParseOllamaUrl(settings.OllamaUrl, out var baseUri);
+        DestinationPrefix = baseUri.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        Invoker = clientFactory.CreateClient(new ForwarderHttpClientContext { NewConfig = HttpClientConfig.Empty });
+        RequestConfig = new ForwarderRequestConfig
+        {
+            ActivityTimeout = settings.UpstreamActivityTimeout,
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            AllowResponseBuffering = false,
+        };
+        ActivityTimeout = settings.UpstreamActivityTimeout;
+    }
+
+    /// <summary>Ollama's base URL without a trailing slash; request paths are appended to it.</summary>
+    public string DestinationPrefix { get; }
+
+    public HttpMessageInvoker Invoker { get; }
+
+    public ForwarderRequestConfig RequestConfig { get; }
+
+    public TimeSpan ActivityTimeout { get; }
+
+    public Uri UriFor(string path) => new(DestinationPrefix + path, UriKind.Absolute);
+
+    public void Dispose() => Invoker.Dispose();
+}

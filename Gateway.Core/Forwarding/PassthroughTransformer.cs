@@ -1,0 +1,69 @@
+using System.Collections.Frozen;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace OllamaGateway.Forwarding;
+
+/// <summary>
+/// Header hygiene for native passthrough. YARP already drops hop-by-hop headers and sets <c>Host</c> to
+/// Ollama's own (a public Host makes a loopback Ollama answer 403). On top of that only an allow-list of
+/// request headers reaches Ollama: credentials, cookies, <c>Origin</c> (Ollama's CORS check would 403),
+/// forwarding and method-override headers and Functions platform headers never do (security.md §2.3).
+/// </summary>
+internal sealed class PassthroughTransformer : HttpTransformer
+{
+    public static PassthroughTransformer Instance { get; } = new();
+
+    private static readonly FrozenSet<string> s_allowedRequestHeaders = FrozenSet.Create(
+        StringComparer.OrdinalIgnoreCase,
+        HeaderNames.Accept,
+        HeaderNames.ContentType,
+        HeaderNames.ContentLength,
+        HeaderNames.UserAgent,
+        HeaderNames.TraceParent,
+        HeaderNames.TraceState);
+
+    private PassthroughTransformer()
+    {
+    }
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        RemoveUnlisted(proxyRequest.Headers);
+        if (proxyRequest.Content is not null)
+        {
+            RemoveUnlisted(proxyRequest.Content.Headers);
+        }
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+
+        // One client's cookie must never reach another through a shared upstream.
+        httpContext.Response.Headers.Remove(HeaderNames.SetCookie);
+        return copyBody;
+    }
+
+    private static void RemoveUnlisted(System.Net.Http.Headers.HttpHeaders headers)
+    {
+        List<string>? remove = null;
+        foreach (var header in headers)
+        {
+            if (!s_allowedRequestHeaders.Contains(header.Key))
+            {
+                (remove ??= []).Add(header.Key);
+            }
+        }
+
+        if (remove is not null)
+        {
+            foreach (var name in remove)
+            {
+                headers.Remove(name);
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OllamaGateway.Auth;
+using OllamaGateway.Configuration;
+using OllamaGateway.Forwarding;
+using OllamaGateway.Pipeline;
+
+namespace OllamaGateway.Hosting;
+
+/// <summary>What a host calls to run the gateway: <see cref="AddGateway"/> at build time, <see cref="MapGateway"/> for Kestrel.</summary>
+public static class GatewayHostingExtensions
+{
+    /// <summary>
+    /// Registers the gateway from the <c>Gateway</c> configuration section. Both the Server's
+    /// <c>WebApplicationBuilder</c> and the Functions worker's builder are <see cref="IHostApplicationBuilder"/>s,
+    /// so both hosts share this one path. Settings are validated and the keys file is loaded at start-up:
+    /// a bad value stops the host before any request is served.
+    /// </summary>
+    public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
+        services.AddHttpForwarder();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ApiKeyStore>();
+        services.TryAddSingleton<OllamaUpstream>();
+        services.TryAddSingleton<PassthroughHandler>();
+        services.TryAddSingleton<ChatCompletionsHandler>();
+        services.TryAddSingleton(sp => new GatewayPipeline(
+            sp.GetRequiredService<ApiKeyStore>(),
+            sp.GetRequiredService<PassthroughHandler>(),
+            sp.GetRequiredService<ChatCompletionsHandler>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GatewayPipeline>>()));
+        services.AddHostedService<GatewayStartupCheck>();
+        return builder;
+    }
+
+    /// <summary>Hands every request to the gateway pipeline; the pipeline does its own routing.</summary>
+    public static IApplicationBuilder MapGateway(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var pipeline = app.ApplicationServices.GetRequiredService<GatewayPipeline>();
+        app.Run(context => pipeline.InvokeAsync(context, context.RequestAborted));
+        return app;
+    }
+}

@@ -1,0 +1,11 @@
+namespace OllamaGateway.Policy;
+
+/// <summary>Every path the gateway knows, in one place.</summary>
+internal static class GatewayPaths
+{
+    public const string Health = "/healthz";
+    public const string ChatCompletions = "/v1/chat/completions";
+    public const string OpenAIPrefix = "/v1";
+    public const string OllamaChat = "/api/chat";
+    public const string BlobsPrefix = "/api/blobs/";
+}

@@ -1,0 +1,26 @@
+namespace OllamaGateway.Policy;
+
+/// <summary>What the gateway does with a request, decided from its method and path alone.</summary>
+internal enum RouteKind
+{
+    /// <summary>No such route: 404, Ollama is not contacted (default deny).</summary>
+    NotFound,
+
+    /// <summary>A known path with a method it does not take: 405.</summary>
+    MethodNotAllowed,
+
+    /// <summary>The gateway's own liveness endpoint; needs no key and never reaches Ollama.</summary>
+    Health,
+
+    /// <summary><c>POST /v1/chat/completions</c>, translated to <c>/api/chat</c>.</summary>
+    ChatCompletions,
+
+    /// <summary>Native generation and embedding routes, passed through.</summary>
+    NativeInference,
+
+    /// <summary>Native read-only routes (tags, ps, version, show, root), passed through.</summary>
+    NativeRead,
+
+    /// <summary>Model management (pull, push, create, copy, delete, blobs): admin-only.</summary>
+    Management,
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using OllamaGateway.Hosting;
+
+namespace OllamaGateway.Server;
+
+/// <summary>Builds the standalone Kestrel host around the shared Core. Tests build it the same way.</summary>
+internal static class ServerApp
+{
+    /// <summary>Where the gateway listens when nothing says otherwise: port 8080 on every interface, like the proxy it replaces.</summary>
+    public const string DefaultUrls = "http://*:8080";
+
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        if (!HasExplicitEndpoints(builder.Configuration))
+        {
+            builder.WebHost.UseUrls(DefaultUrls);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.AddGateway();
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.MapGateway();
+        return app;
+    }
+
+    private static bool HasExplicitEndpoints(IConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration[WebHostDefaults.ServerUrlsKey])
+        || !string.IsNullOrEmpty(configuration[WebHostDefaults.HttpPortsKey])
+        || !string.IsNullOrEmpty(configuration[WebHostDefaults.HttpsPortsKey])
+        || configuration.GetSection("Kestrel:Endpoints").Exists();
+}
