@@ -1,0 +1,105 @@
+using OllamaGateway.Policy;
+
+namespace OllamaGateway.Tests.Policy;
+
+public sealed class RoutePolicyTests
+{
+    [Theory]
+    [InlineData("POST", "/v1/chat/completions", "ChatCompletions", "OpenAI")]
+    [InlineData("POST", "/api/chat", "NativeInference", "Ollama")]
+    [InlineData("POST", "/api/generate", "NativeInference", "Ollama")]
+    [InlineData("POST", "/api/embed", "NativeInference", "Ollama")]
+    [InlineData("POST", "/api/embeddings", "NativeInference", "Ollama")]
+    [InlineData("GET", "/api/tags", "NativeRead", "Ollama")]
+    [InlineData("HEAD", "/api/tags", "NativeRead", "Ollama")]
+    [InlineData("GET", "/api/ps", "NativeRead", "Ollama")]
+    [InlineData("GET", "/api/version", "NativeRead", "Ollama")]
+    [InlineData("POST", "/api/show", "NativeRead", "Ollama")]
+    [InlineData("GET", "/", "NativeRead", "Ollama")]
+    [InlineData("HEAD", "/", "NativeRead", "Ollama")]
+    [InlineData("GET", "", "NativeRead", "Ollama")]
+    [InlineData("POST", "/api/pull", "Management", "Ollama")]
+    [InlineData("POST", "/api/push", "Management", "Ollama")]
+    [InlineData("POST", "/api/create", "Management", "Ollama")]
+    [InlineData("POST", "/api/copy", "Management", "Ollama")]
+    [InlineData("DELETE", "/api/delete", "Management", "Ollama")]
+    [InlineData("POST", "/api/blobs/sha256:2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db186d6e90", "Management", "Ollama")]
+    [InlineData("HEAD", "/api/blobs/sha256:2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db186d6e90", "Management", "Ollama")]
+    [InlineData("GET", "/healthz", "Health", "Ollama")]
+    public void KnownRoutes_AreClassified(string method, string path, string kind, string surface)
+    {
+        var decision = RoutePolicy.Decide(method, path);
+
+        Assert.Equal(kind, decision.Kind.ToString());
+        Assert.Equal(surface, decision.Surface.ToString());
+    }
+
+    [Theory]
+    [InlineData("/api/tags/")]
+    [InlineData("//api/tags")]
+    [InlineData("/api//tags")]
+    [InlineData("/API/TAGS")]
+    [InlineData("/Api/Pull")]
+    [InlineData("/api/pull/")]
+    [InlineData("//api/pull")]
+    [InlineData("/api/pull%2F")]
+    [InlineData("/api%2Fpull")]
+    [InlineData("/api/./pull")]
+    [InlineData("/api/chat/../pull")]
+    [InlineData("/api/pull;x=1")]
+    [InlineData("/api/pull%00")]
+    [InlineData("/api/pull ")]
+    [InlineData("/api\\pull")]
+    [InlineData("/api/blobs/sha256:xyz")]
+    [InlineData("/api/blobs/../pull")]
+    [InlineData("/api/blobs/")]
+    [InlineData("/api/me")]
+    [InlineData("/api/signout")]
+    [InlineData("/debug/pprof/")]
+    [InlineData("/v1/models")]
+    [InlineData("/v1/responses")]
+    [InlineData("/chat/completions")]
+    public void PathVariants_AreNotFound(string path)
+    {
+        Assert.Equal(RouteKind.NotFound, RoutePolicy.Decide("POST", path).Kind);
+        Assert.Equal(RouteKind.NotFound, RoutePolicy.Decide("GET", path).Kind);
+    }
+
+    [Theory]
+    [InlineData("/v1/models")]
+    [InlineData("/V1/chat/completions")]
+    [InlineData("/v1")]
+    public void OpenAIPaths_UseTheOpenAIErrorShape(string path)
+    {
+        Assert.Equal(ApiSurface.OpenAI, RoutePolicy.Decide("GET", path).Surface);
+    }
+
+    [Fact]
+    public void V1LookAlike_UsesTheOllamaShape()
+    {
+        Assert.Equal(ApiSurface.Ollama, RoutePolicy.Decide("GET", "/v10/x").Surface);
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/chat", "POST")]
+    [InlineData("GET", "/v1/chat/completions", "POST")]
+    [InlineData("POST", "/api/tags", "GET, HEAD")]
+    [InlineData("GET", "/api/delete", "DELETE")]
+    [InlineData("DELETE", "/api/pull", "POST")]
+    [InlineData("post", "/api/chat", "POST")]
+    public void WrongMethod_IsMethodNotAllowedWithAllow(string method, string path, string allow)
+    {
+        var decision = RoutePolicy.Decide(method, path);
+
+        Assert.Equal(RouteKind.MethodNotAllowed, decision.Kind);
+        Assert.Equal(allow, decision.Allow);
+    }
+
+    [Fact]
+    public void OnlyHealth_IsAnonymous()
+    {
+        Assert.True(RoutePolicy.Decide("GET", "/healthz").IsAnonymous);
+        Assert.False(RoutePolicy.Decide("GET", "/api/tags").IsAnonymous);
+        Assert.False(RoutePolicy.Decide("GET", "/nope").IsAnonymous);
+    }
+}
