@@ -1,0 +1,85 @@
+using System.Text.Json;
+
+namespace OllamaGateway.Tests.Functions;
+
+/// <summary>
+/// What the Functions host will see: the functions.metadata the worker SDK generates at build time, and
+/// host.json. The host cannot run here, so these files are the oracle.
+/// </summary>
+public sealed class FunctionsMetadataTests
+{
+    private static readonly string s_functionsOutput = AppContext.BaseDirectory.Replace(
+        $"{Path.DirectorySeparatorChar}Gateway.Tests{Path.DirectorySeparatorChar}", $"{Path.DirectorySeparatorChar}Gateway.Functions{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
+
+    private static JsonElement[] Functions()
+    {
+        var metadata = File.ReadAllText(Path.Combine(s_functionsOutput, "functions.metadata"));
+        return [.. JsonDocument.Parse(metadata).RootElement.EnumerateArray()];
+    }
+
+    private static JsonElement Trigger(JsonElement function) =>
+        function.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
+
+    [Fact]
+    public void Metadata_HasTheTwoFunctionsWithTheirRoutesAndMethods()
+    {
+        var functions = Functions().ToDictionary(f => f.GetProperty("name").GetString()!);
+
+        Assert.Equal(["ChatCompletions", "OllamaPassthrough"], functions.Keys.Order(StringComparer.Ordinal));
+        var chat = Trigger(functions["ChatCompletions"]);
+        Assert.Equal("v1/chat/completions", chat.GetProperty("route").GetString());
+        Assert.Equal(["post"], chat.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        var passthrough = Trigger(functions["OllamaPassthrough"]);
+        Assert.Equal("{*path}", passthrough.GetProperty("route").GetString());
+        Assert.Equal(["delete", "get", "head", "post"], passthrough.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void EveryFunction_IsAnonymous_TheGatewayChecksKeysItself()
+    {
+        Assert.All(Functions(), f => Assert.Equal("Anonymous", Trigger(f).GetProperty("authLevel").GetString()));
+    }
+
+    [Fact]
+    public void CatchAll_SortsAfterEveryOtherFunction_SoTheHostTriesSpecificRoutesFirst()
+    {
+        // The host matches routes in alphabetical order of function name; first match wins.
+        var names = Functions().Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        var catchAll = Functions().Where(f => Trigger(f).GetProperty("route").GetString()!.Contains("{*", StringComparison.Ordinal)).Select(f => f.GetProperty("name").GetString()).Single();
+
+        Assert.Equal(catchAll, names[^1]);
+    }
+
+    [Fact]
+    public void NoRoute_UsesAReservedPrefix()
+    {
+        Assert.All(Functions(), f =>
+        {
+            var route = Trigger(f).GetProperty("route").GetString()!;
+            Assert.False(route.StartsWith("admin", StringComparison.OrdinalIgnoreCase) || route.StartsWith("runtime", StringComparison.OrdinalIgnoreCase), route);
+        });
+    }
+
+    [Fact]
+    public void HostJson_ServesRoutesWithoutAPrefixAndAllowsLongStreams()
+    {
+        var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(s_functionsOutput, "host.json"))).RootElement;
+
+        Assert.Equal("2.0", host.GetProperty("version").GetString());
+        Assert.Equal(string.Empty, host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        Assert.True(TimeSpan.Parse(host.GetProperty("functionTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture) >= TimeSpan.FromMinutes(10));
+    }
+
+    [Fact]
+    public void SampleSettings_HoldEveryGatewaySetting()
+    {
+        var root = Path.GetFullPath(Path.Combine(s_functionsOutput, "..", "..", "..", ".."));
+        var values = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "local.settings.sample.json"))).RootElement.GetProperty("Values");
+
+        Assert.Equal("dotnet-isolated", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
+        foreach (var setting in typeof(OllamaGateway.Configuration.GatewayOptions).GetProperties().Select(p => $"Gateway__{p.Name}"))
+        {
+            Assert.True(values.TryGetProperty(setting, out _), $"{setting} is missing from local.settings.sample.json");
+        }
+    }
+}
