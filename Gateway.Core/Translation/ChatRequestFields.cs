@@ -34,7 +34,7 @@ internal static class ChatRequestFields
     /// Keys of a content part. Only <c>text</c> parts are translated today; the payload keys of the other OpenAI
     /// part types are recognised so that the refusal names the part's <c>type</c>, not a stray key.
     /// </summary>
-    public static readonly string[] ContentPart = ["type", "text", "image_url", "input_audio", "file"];
+    public static readonly string[] ContentPart = ["type", "text", "image_url", "input_audio", "file", "refusal"];
 
     /// <summary>Keys of <c>stream_options</c>; <c>include_obfuscation</c> is platform-only and ignored.</summary>
     public static readonly string[] StreamOptions = ["include_usage", "include_obfuscation"];

@@ -376,7 +376,7 @@ internal static class ChatRequestTranslator
                     case "text":
                         error = ReadString(ref reader, param, out text);
                         break;
-                    case "image_url" or "input_audio" or "file":
+                    case "image_url" or "input_audio" or "file" or "refusal":
                         // Payloads of part types translated in later issues; the refusal below names the type.
                         hasOtherPayload = true;
                         otherPayloadKey = name;

@@ -26,9 +26,9 @@ internal static class OllamaErrorTranslator
             return EmptyBodyMessage;
         }
 
-        if (body[0] == (byte)'{' && TryReadErrorString(body) is { } message && !string.IsNullOrWhiteSpace(message))
+        if (body[0] == (byte)'{' && TryReadErrorString(body) is { } message)
         {
-            return Cap(message.Trim());
+            return string.IsNullOrWhiteSpace(message) ? EmptyBodyMessage : Cap(message.Trim());
         }
 
         return DecodeCapped(body);
