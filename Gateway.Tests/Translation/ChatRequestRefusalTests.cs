@@ -177,6 +177,23 @@ public class ChatRequestRefusalTests
         Refuse(json, param);
     }
 
+    [Fact]
+    public void CaseVariantOfAKeyAlreadySeen_ReportedAsDuplicate()
+    {
+        TranslationError error = Refuse("""{"model":"a","MODEL":"b","messages":[{"role":"user","content":"hi"}]}""", "MODEL");
+
+        Assert.Equal("duplicate_key", error.Code);
+    }
+
+    [Fact]
+    public void CaseVariantOfAKnownKeyAlone_ReportedAsInvalidKey()
+    {
+        TranslationError error = Refuse("""{"MODEL":"a","messages":[{"role":"user","content":"hi"}]}""", "MODEL");
+
+        Assert.Equal("invalid_key", error.Code);
+        Assert.Contains("'model'", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]

@@ -17,7 +17,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void SimpleStream_RoleOnlyInFirstChunkThenFinishThenDone()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
 
         Assert.False(run.Line(Content("Hi")));
         Assert.False(run.Line(Content(" there")));
@@ -44,7 +44,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void EveryChunk_SharesIdCreatedModelAndIsAChunkWithoutUsageKey()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
         run.Line(Content("a"));
         run.Line(Content("b"));
         run.Line(DoneEmpty);
@@ -63,7 +63,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void IncludeUsage_UsageChunkWithEmptyChoicesAfterFinishAndNullUsageBefore()
     {
-        var run = new StreamRun(includeUsage: true);
+        var run = new StreamRun(Id, Created, Model, includeUsage: true);
         run.Line(Content("Hello"));
         run.Line(DoneEmpty);
         run.Done();
@@ -90,7 +90,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void WithoutIncludeUsage_NoChunkHasEmptyChoices()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
         run.Line(Content("Hello"));
         run.Line(DoneEmpty);
 
@@ -100,7 +100,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void IncludeUsageWithMissingMetrics_UsageIsZeros()
     {
-        var run = new StreamRun(includeUsage: true);
+        var run = new StreamRun(Id, Created, Model, includeUsage: true);
         run.Line(Content("x"));
         run.Line("""{"message":{"role":"assistant","content":""},"done":true}""");
 
@@ -113,7 +113,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void DoneLineWithContent_ContentSentBeforeFinishChunk()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
         run.Line(Content("Hel"));
         run.Line("""{"message":{"role":"assistant","content":"lo!"},"done":true,"done_reason":"stop"}""");
 
@@ -128,7 +128,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void EmptyFirstLine_StillOpensWithRoleAndEmptyContent()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
         run.Line(Content(string.Empty));
         run.Line(Content("x"));
 
@@ -142,7 +142,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void EmptyIntermediateLines_AreSkipped()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
         run.Line(Content("a"));
         int before = run.Output.WrittenCount;
 
@@ -155,7 +155,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void OnlyAnEmptyDoneLine_GivesRoleChunkThenFinish()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
 
         Assert.True(run.Line(DoneEmpty));
 
@@ -174,7 +174,7 @@ public class ChatStreamTranslatorTests
     [InlineData("", "stop")]
     public void DoneReason_MapsToFinishReason(string doneReason, string finishReason)
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
         run.Line(Content("a"));
         run.Line($$"""{"message":{"role":"assistant","content":""},"done":true{{doneReason}} }""");
 
@@ -184,7 +184,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void ThinkingLines_SentAsReasoningNeverAsContent()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
         run.Line("""{"message":{"role":"assistant","content":"","thinking":"Hmm"},"done":false}""");
         run.Line("""{"message":{"role":"assistant","content":"42","thinking":" ok"},"done":false}""");
         run.Line(DoneEmpty);
@@ -202,7 +202,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void MultiByteUtf8_IntactInOutput()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
         run.Line(Content("hé"));
         run.Line(Content("llo 🦙"));
         run.Line("""{"message":{"role":"assistant","content":" \u00e9\ud83e\udd99"},"done":true}""");
@@ -214,7 +214,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void ErrorLineMidStream_ErrorEventAndStreamEndsWithoutFinishOrDone()
     {
-        var run = new StreamRun(includeUsage: true);
+        var run = new StreamRun(Id, Created, Model, includeUsage: true);
         Assert.False(run.Line(Content("partial")));
 
         Assert.True(run.Line("""{"error":"an error was encountered while running the model: unexpected EOF"}"""));
@@ -236,7 +236,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void LinesAfterError_IgnoredAndReportFinished()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
         run.Line("""{"error":"boom"}""");
         int before = run.Output.WrittenCount;
 
@@ -253,7 +253,7 @@ public class ChatStreamTranslatorTests
     [InlineData("{\"done\":false} trailing")]
     public void InvalidLine_ErrorEventAndFinished(string line)
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
         run.Line(Content("ok"));
 
         Assert.True(run.Line(line));
@@ -267,7 +267,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void InvalidUtf8Line_ErrorEventNotException()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
         byte[] line = [.. """{"message":{"content":"a"""u8, 0xFF, .. "\"},\"done\":false}"u8];
 
         Assert.True(run.Translator.TranslateLine(line, run.Output));
@@ -278,7 +278,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void BlankLine_IgnoredAndNotFinished()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
 
         Assert.False(run.Line(string.Empty));
         Assert.False(run.Line(" \r"));
@@ -289,7 +289,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void LineWithTrailingCarriageReturn_Translated()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
 
         run.Line(Content("a") + "\r");
 
@@ -299,7 +299,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void WriteErrorFromPipeline_ErrorEventWithGivenTypeAndNoDone()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
         run.Line(Content("a"));
 
         run.Translator.WriteError(run.Output, "Upstream stopped responding.", "timeout_error");
@@ -316,7 +316,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void WriteDoneBeforeDoneLine_WritesNothing()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
         run.Line(Content("a"));
         int before = run.Output.WrittenCount;
 
@@ -329,7 +329,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void WriteDoneTwice_WritesDoneOnce()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
         run.Line(DoneEmpty);
 
         run.Done();
@@ -342,7 +342,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void LinesAfterDone_IgnoredAndReportFinished()
     {
-        var run = new StreamRun(includeUsage: false);
+        var run = new StreamRun(Id, Created, Model, includeUsage: false);
         run.Line(DoneEmpty);
         int before = run.Output.WrittenCount;
 
@@ -383,7 +383,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void ModelAndIdNeedingEscapes_WrittenAsValidJson()
     {
-        var run = new StreamRun(includeUsage: false, model: "we\"ird/model:ñ");
+        var run = new StreamRun(Id, Created, "we\"ird/model:ñ", includeUsage: false);
         run.Line(Content("a"));
 
         Assert.Equal("we\"ird/model:ñ", Assert.Single(run.Chunks()).GetProperty("model").GetString());
@@ -398,21 +398,4 @@ public class ChatStreamTranslatorTests
     private static JsonElement Choice(JsonElement chunk) => Assert.Single(chunk.GetProperty("choices").EnumerateArray());
 
     private static JsonElement Delta(JsonElement chunk) => Choice(chunk).GetProperty("delta");
-
-    /// <summary>Feeds lines to one translator and collects everything it writes into one buffer.</summary>
-    private sealed class StreamRun(bool includeUsage, string model = Model)
-    {
-        public ChatStreamTranslator Translator { get; } = new(Id, Created, model, includeUsage);
-
-        public ArrayBufferWriter<byte> Output { get; } = new();
-
-        public bool Line(string line) => Translator.TranslateLine(Encoding.UTF8.GetBytes(line), Output);
-
-        public void Done() => Translator.WriteDone(Output);
-
-        public List<string> Payloads() => SseEvents.Payloads(Output.WrittenSpan);
-
-        public List<JsonElement> Chunks() =>
-            Payloads().Where(p => p != "[DONE]").Select(p => JsonDocument.Parse(p).RootElement.Clone()).ToList();
-    }
 }
