@@ -27,6 +27,10 @@ namespace OllamaGateway.Translation;
 /// Text is written from the line's UTF-8 bytes without decoding. The writer's default encoder escapes non-ASCII
 /// as <c>\uXXXX</c>: valid JSON that every client decodes, and immune to HTML/script-injection concerns that the
 /// relaxed encoder would reintroduce for a browser reading the stream.
+/// <para>The caller's part: split the upstream bytes on <c>\n</c> (as bytes, so a character split across reads is
+/// whole again by the time a line is handed over), flush after each call that wrote something, call
+/// <see cref="WriteError"/> if the upstream ends or stalls before <see cref="TranslateLine"/> returned true, and call
+/// <see cref="WriteDone"/> at the end (it writes nothing unless the stream completed normally).</para>
 /// </remarks>
 internal sealed class ChatStreamTranslator
 {

@@ -239,6 +239,7 @@ public class ChatStreamTranslatorTests
         var run = new StreamRun(Id, Created, Model, includeUsage: false);
         run.Line("""{"error":"boom"}""");
         int before = run.Output.WrittenCount;
+        Assert.Equal("boom", Assert.Single(run.Chunks()).GetProperty("error").GetProperty("message").GetString());
 
         Assert.True(run.Line(DoneEmpty));
 
