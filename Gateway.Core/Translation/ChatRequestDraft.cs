@@ -1,0 +1,74 @@
+using OllamaGateway.Translation.Ollama;
+
+namespace OllamaGateway.Translation;
+
+/// <summary>
+/// What the walker has read and checked so far. It is turned into the native request only once the whole body
+/// has been validated, so a refused request never produces an Ollama body.
+/// </summary>
+internal sealed class ChatRequestDraft
+{
+    /// <summary>Client's <c>model</c>.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Translated messages; null until <c>messages</c> was read.</summary>
+    public List<OllamaChatMessage>? Messages { get; set; }
+
+    /// <summary>Client's <c>stream</c> (null = absent = false).</summary>
+    public bool? Stream { get; set; }
+
+    /// <summary><c>stream_options.include_usage</c>.</summary>
+    public bool? IncludeUsage { get; set; }
+
+    /// <summary><c>temperature</c>.</summary>
+    public double? Temperature { get; set; }
+
+    /// <summary><c>top_p</c>.</summary>
+    public double? TopP { get; set; }
+
+    /// <summary><c>max_tokens</c> (deprecated by OpenAI).</summary>
+    public int? MaxTokens { get; set; }
+
+    /// <summary><c>max_completion_tokens</c>.</summary>
+    public int? MaxCompletionTokens { get; set; }
+
+    /// <summary><c>stop</c>, already normalised to a list.</summary>
+    public List<string>? Stop { get; set; }
+
+    /// <summary><c>seed</c>.</summary>
+    public long? Seed { get; set; }
+
+    /// <summary><c>presence_penalty</c>.</summary>
+    public double? PresencePenalty { get; set; }
+
+    /// <summary><c>frequency_penalty</c>.</summary>
+    public double? FrequencyPenalty { get; set; }
+
+    /// <summary><c>user</c>.</summary>
+    public string? User { get; set; }
+
+    /// <summary>Builds the native request. Call only after validation succeeded.</summary>
+    public OllamaChatRequest ToOllamaRequest()
+    {
+        var options = new OllamaOptions
+        {
+            Temperature = Temperature,
+            TopP = TopP,
+            // Both given: max_completion_tokens wins. It is the current OpenAI name; max_tokens is its deprecated
+            // alias, and the reference recommends preferring the newer one (Ollama's own layer ignores it).
+            NumPredict = MaxCompletionTokens ?? MaxTokens,
+            Stop = Stop,
+            Seed = Seed,
+            PresencePenalty = PresencePenalty,
+            FrequencyPenalty = FrequencyPenalty,
+        };
+
+        return new OllamaChatRequest
+        {
+            Model = Model!,
+            Messages = Messages!,
+            Stream = Stream ?? false,
+            Options = options.IsEmpty ? null : options,
+        };
+    }
+}

@@ -1,0 +1,44 @@
+namespace OllamaGateway.Translation;
+
+/// <summary>
+/// The one place that says which OpenAI chat request keys the gateway understands. A key that is in none of
+/// these lists is refused with 400 naming it, so adding a feature (tools, response_format, images, reasoning)
+/// starts by moving its key here and teaching <see cref="ChatRequestTranslator"/> to map it.
+/// </summary>
+internal static class ChatRequestFields
+{
+    /// <summary>Top-level keys that are translated into the Ollama request (or into <see cref="ChatTranslation"/>).</summary>
+    public static readonly string[] Mapped =
+    [
+        "model", "messages", "stream", "stream_options", "temperature", "top_p", "max_tokens",
+        "max_completion_tokens", "stop", "seed", "presence_penalty", "frequency_penalty", "n", "user",
+    ];
+
+    /// <summary>
+    /// Top-level keys that only steer OpenAI's platform (storage, billing tier, caching, abuse tracking): accepted
+    /// and dropped, because they change nothing about the generated text. <c>parallel_tool_calls</c> is harmless only
+    /// while tools are refused; when tools arrive it must move to <see cref="Mapped"/> and be checked against them.
+    /// </summary>
+    public static readonly string[] PlatformOnly =
+    [
+        "store", "metadata", "service_tier", "parallel_tool_calls", "prompt_cache_key", "safety_identifier",
+    ];
+
+    /// <summary>Every top-level key the gateway knows (mapped or ignored); used to spot case variants.</summary>
+    public static readonly string[] TopLevel = [.. Mapped, .. PlatformOnly];
+
+    /// <summary>Keys of a message object. <c>name</c> is accepted and dropped, as Ollama's own layer does.</summary>
+    public static readonly string[] Message = ["role", "content", "name", "tool_call_id"];
+
+    /// <summary>
+    /// Keys of a content part. Only <c>text</c> parts are translated today; the payload keys of the other OpenAI
+    /// part types are recognised so that the refusal names the part's <c>type</c>, not a stray key.
+    /// </summary>
+    public static readonly string[] ContentPart = ["type", "text", "image_url", "input_audio", "file", "refusal"];
+
+    /// <summary>Keys of <c>stream_options</c>; <c>include_obfuscation</c> is platform-only and ignored.</summary>
+    public static readonly string[] StreamOptions = ["include_usage", "include_obfuscation"];
+
+    /// <summary>Whether <paramref name="name"/> (exact, case-sensitive) is a platform-only key to accept and drop.</summary>
+    public static bool IsPlatformOnly(string name) => Array.IndexOf(PlatformOnly, name) >= 0;
+}

@@ -1,0 +1,101 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+
+namespace OllamaGateway.Translation;
+
+/// <summary>Translates Ollama's non-streamed <c>/api/chat</c> reply into an OpenAI <c>chat.completion</c>.</summary>
+/// <remarks>
+/// Written with <see cref="Utf8JsonWriter"/> and the shared <see cref="ChatJsonNames"/>, reading through the same
+/// <see cref="OllamaChatLine"/> as the stream, so both paths map fields identically (finish reason, usage, thinking).
+/// </remarks>
+internal static class ChatResponseTranslator
+{
+    /// <summary>
+    /// Translates <paramref name="ollamaJson"/>. Throws <see cref="JsonException"/> when it is not a valid native chat
+    /// object or is an <c>{"error":..}</c> object; use <see cref="TryTranslate"/> to get that as a value instead.
+    /// </summary>
+    /// <param name="ollamaJson">The native reply body (status 200).</param>
+    /// <param name="id">The completion id, see <see cref="ChatStreamTranslator.NewId"/>.</param>
+    /// <param name="created">Unix seconds.</param>
+    /// <param name="model">The model name as the client sent it.</param>
+    public static byte[] Translate(ReadOnlySpan<byte> ollamaJson, string id, long created, string model)
+    {
+        if (!TryTranslate(ollamaJson, id, created, model, out byte[]? openAiJson, out string? error))
+        {
+            throw new JsonException(error);
+        }
+
+        return openAiJson;
+    }
+
+    /// <summary>
+    /// Translates <paramref name="ollamaJson"/>, or returns false with <paramref name="error"/> set: the upstream's own
+    /// error message for an <c>{"error":..}</c> body, or a description of why the body could not be read. The
+    /// pipeline answers false with a 502-class OpenAI error.
+    /// </summary>
+    public static bool TryTranslate(
+        ReadOnlySpan<byte> ollamaJson,
+        string id,
+        long created,
+        string model,
+        [NotNullWhen(true)] out byte[]? openAiJson,
+        [NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(model);
+
+        openAiJson = null;
+        var line = new OllamaChatLine();
+        if (!line.TryParse(ollamaJson))
+        {
+            error = "The upstream server sent a reply that is not a valid Ollama chat object.";
+            return false;
+        }
+
+        if (line.Error is not null)
+        {
+            error = line.Error;
+            return false;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256 + line.Content.Length + line.Thinking.Length);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString(ChatJsonNames.Id, id);
+            writer.WriteString(ChatJsonNames.Object, ChatJsonNames.ChatCompletionObject);
+            writer.WriteNumber(ChatJsonNames.Created, created);
+            writer.WriteString(ChatJsonNames.Model, model);
+            writer.WriteString(ChatJsonNames.SystemFingerprint, ChatJsonNames.OllamaFingerprint);
+
+            writer.WriteStartArray(ChatJsonNames.Choices);
+            writer.WriteStartObject();
+            writer.WriteNumber(ChatJsonNames.Index, 0);
+            writer.WriteStartObject(ChatJsonNames.Message);
+            writer.WriteString(ChatJsonNames.Role, ChatJsonNames.Assistant);
+            writer.WriteString(ChatJsonNames.Content, line.Content);
+            if (!line.Thinking.IsEmpty)
+            {
+                // Reasoning is kept out of content, under the name Ollama's own layer uses.
+                writer.WriteString(ChatJsonNames.Reasoning, line.Thinking);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteNull(ChatJsonNames.Logprobs);
+
+            // A missing done_reason finishes as "stop" here too (Ollama's layer says null): OpenAI clients
+            // expect a reason on a complete reply.
+            writer.WriteString(ChatJsonNames.FinishReason, line.FinishReason);
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+
+            UsageJson.Write(writer, line.PromptEvalCount, line.EvalCount);
+            writer.WriteEndObject();
+        }
+
+        openAiJson = buffer.WrittenSpan.ToArray();
+        error = null;
+        return true;
+    }
+}

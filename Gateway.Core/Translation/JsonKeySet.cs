@@ -1,0 +1,39 @@
+namespace OllamaGateway.Translation;
+
+/// <summary>
+/// Tracks the keys of one JSON object while it is walked, and refuses duplicates and case variants.
+/// Why: Ollama's Go <c>encoding/json</c> matches keys case-insensitively and keeps the last one, while a C# check
+/// sees the first exact match. <c>{"model":"a","MODEL":"b"}</c> could pass a policy check as <c>a</c> and run
+/// as <c>b</c>; the gateway re-serialises, but refusing the ambiguity keeps every reader of the body in agreement.
+/// </summary>
+internal sealed class JsonKeySet
+{
+    private readonly HashSet<string> _seen = new(StringComparer.OrdinalIgnoreCase);
+    private readonly string[] _known;
+
+    /// <summary>Creates a tracker for an object whose understood keys are <paramref name="known"/>.</summary>
+    public JsonKeySet(string[] known) => _known = known;
+
+    /// <summary>
+    /// Records <paramref name="name"/>; returns an error if it repeats an earlier key (ignoring case) or is a
+    /// case variant of a known key. <paramref name="param"/> is the full path used in the error.
+    /// </summary>
+    public TranslationError? Add(string name, string param)
+    {
+        if (!_seen.Add(name))
+        {
+            return RequestErrors.DuplicateKey(param);
+        }
+
+        foreach (string known in _known)
+        {
+            if (!string.Equals(known, name, StringComparison.Ordinal)
+                && string.Equals(known, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return RequestErrors.CaseVariantKey(param, known);
+            }
+        }
+
+        return null;
+    }
+}
