@@ -99,7 +99,13 @@ internal sealed partial class ChatCompletionsHandler(OllamaUpstream upstream, IO
             return;
         }
 
-        var completion = ChatResponseTranslator.Translate(answer, ChatStreamTranslator.NewId(), Now(), translation.Model);
+        if (!ChatResponseTranslator.TryTranslate(answer, ChatStreamTranslator.NewId(), Now(), translation.Model, out var completion, out var problem))
+        {
+            Log.UnusableAnswer(logger, problem);
+            await ErrorResponder.WriteAsync(context, ApiSurface.OpenAI, GatewayError.UpstreamInvalidResponse);
+            return;
+        }
+
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
@@ -130,7 +136,7 @@ internal sealed partial class ChatCompletionsHandler(OllamaUpstream upstream, IO
                 {
                     case NdjsonReadOutcome.Finished:
                         finished = true;
-                        if (!translator.Failed)
+                        if (translator.State == ChatStreamState.Completed)
                         {
                             translator.WriteDone(output);
                         }
@@ -217,6 +223,9 @@ internal sealed partial class ChatCompletionsHandler(OllamaUpstream upstream, IO
 
         [LoggerMessage(3003, LogLevel.Warning, "Calling Ollama failed (timed out: {TimedOut}).", EventName = "ChatUpstreamFailed")]
         public static partial void UpstreamFailed(ILogger logger, bool timedOut, Exception exception);
+
+        [LoggerMessage(3005, LogLevel.Warning, "Ollama's chat answer could not be translated: {Problem}", EventName = "ChatAnswerUnusable")]
+        public static partial void UnusableAnswer(ILogger logger, string? problem);
 
         [LoggerMessage(3004, LogLevel.Warning, "A streamed chat completion broke off (timed out: {TimedOut}).", EventName = "ChatStreamFailed")]
         public static partial void StreamFailed(ILogger logger, bool timedOut, Exception exception);
