@@ -32,11 +32,16 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<OllamaUpstream>();
         services.TryAddSingleton<PassthroughHandler>();
+        services.TryAddSingleton<OpenAIExchange>();
         services.TryAddSingleton<ChatCompletionsHandler>();
+        services.TryAddSingleton<EmbeddingsHandler>();
+        services.TryAddSingleton<ModelsHandler>();
         services.TryAddSingleton(sp => new GatewayPipeline(
             sp.GetRequiredService<ApiKeyStore>(),
             sp.GetRequiredService<PassthroughHandler>(),
             sp.GetRequiredService<ChatCompletionsHandler>(),
+            sp.GetRequiredService<EmbeddingsHandler>(),
+            sp.GetRequiredService<ModelsHandler>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GatewayPipeline>>()));
         services.AddHostedService<GatewayStartupCheck>();
         return builder;

@@ -16,10 +16,14 @@ public sealed partial class GatewayPipeline
     private readonly ApiKeyStore _keys;
     private readonly PassthroughHandler _passthrough;
     private readonly ChatCompletionsHandler _chat;
+    private readonly EmbeddingsHandler _embeddings;
+    private readonly ModelsHandler _models;
     private readonly ILogger<GatewayPipeline> _logger;
 
-    internal GatewayPipeline(ApiKeyStore keys, PassthroughHandler passthrough, ChatCompletionsHandler chat, ILogger<GatewayPipeline> logger)
+    internal GatewayPipeline(ApiKeyStore keys, PassthroughHandler passthrough, ChatCompletionsHandler chat, EmbeddingsHandler embeddings, ModelsHandler models, ILogger<GatewayPipeline> logger)
     {
+        _embeddings = embeddings;
+        _models = models;
         _keys = keys;
         _passthrough = passthrough;
         _chat = chat;
@@ -56,6 +60,15 @@ public sealed partial class GatewayPipeline
         {
             case RouteKind.ChatCompletions:
                 await _chat.HandleAsync(context, key, token);
+                break;
+            case RouteKind.Embeddings:
+                await _embeddings.HandleAsync(context, key, token);
+                break;
+            case RouteKind.ModelList:
+                await _models.HandleAsync(context, key, modelId: null, token);
+                break;
+            case RouteKind.ModelRetrieve:
+                await _models.HandleAsync(context, key, RoutePolicy.ModelIdOf(context.Request.Path.Value!), token);
                 break;
             case RouteKind.NativeInference or RouteKind.NativeRead:
                 await _passthrough.HandleAsync(context, decision.Surface, token);

@@ -15,6 +15,15 @@ internal enum RouteKind
     /// <summary><c>POST /v1/chat/completions</c>, translated to <c>/api/chat</c>.</summary>
     ChatCompletions,
 
+    /// <summary><c>POST /v1/embeddings</c>, translated to <c>/api/embed</c>.</summary>
+    Embeddings,
+
+    /// <summary><c>GET /v1/models</c>, built from <c>/api/tags</c>.</summary>
+    ModelList,
+
+    /// <summary><c>GET /v1/models/{id}</c>, built from <c>/api/tags</c>; the id is the rest of the path.</summary>
+    ModelRetrieve,
+
     /// <summary>Native generation and embedding routes, passed through.</summary>
     NativeInference,
 

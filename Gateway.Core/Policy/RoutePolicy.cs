@@ -15,6 +15,8 @@ internal static partial class RoutePolicy
     {
         [GatewayPaths.Health] = new(RouteKind.Health, "GET", "HEAD"),
         [GatewayPaths.ChatCompletions] = new(RouteKind.ChatCompletions, "POST"),
+        [GatewayPaths.Embeddings] = new(RouteKind.Embeddings, "POST"),
+        [GatewayPaths.Models] = new(RouteKind.ModelList, "GET"),
         [GatewayPaths.OllamaChat] = new(RouteKind.NativeInference, "POST"),
         ["/api/generate"] = new(RouteKind.NativeInference, "POST"),
         ["/api/embed"] = new(RouteKind.NativeInference, "POST"),
@@ -32,6 +34,7 @@ internal static partial class RoutePolicy
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly Route s_blobs = new(RouteKind.Management, "HEAD", "POST");
+    private static readonly Route s_model = new(RouteKind.ModelRetrieve, "GET");
 
     public static RouteDecision Decide(string method, string? path)
     {
@@ -39,13 +42,11 @@ internal static partial class RoutePolicy
         var surface = IsOpenAIPath(path) ? ApiSurface.OpenAI : ApiSurface.Ollama;
         if (!s_routes.TryGetValue(path, out var route))
         {
-            // Ollama's blob digests are sha256:<64 lowercase hex>; nothing else under /api/blobs/ exists.
-            if (!path.StartsWith(GatewayPaths.BlobsPrefix, StringComparison.Ordinal) || !BlobDigest().IsMatch(path.AsSpan(GatewayPaths.BlobsPrefix.Length)))
+            route = PrefixRoute(path);
+            if (route is null)
             {
                 return new RouteDecision(RouteKind.NotFound, surface);
             }
-
-            route = s_blobs;
         }
 
         foreach (var allowed in route.Methods)
@@ -58,6 +59,21 @@ internal static partial class RoutePolicy
 
         return new RouteDecision(RouteKind.MethodNotAllowed, surface, string.Join(", ", route.Methods));
     }
+
+    private static Route? PrefixRoute(string path)
+    {
+        // Ollama's blob digests are sha256:<64 lowercase hex>; nothing else under /api/blobs/ exists.
+        if (path.StartsWith(GatewayPaths.BlobsPrefix, StringComparison.Ordinal))
+        {
+            return BlobDigest().IsMatch(path.AsSpan(GatewayPaths.BlobsPrefix.Length)) ? s_blobs : null;
+        }
+
+        // The model id is only looked up in Ollama's list, never forwarded as a path.
+        return path.Length > GatewayPaths.ModelPrefix.Length && path.StartsWith(GatewayPaths.ModelPrefix, StringComparison.Ordinal) ? s_model : null;
+    }
+
+    /// <summary>The model id of a <see cref="RouteKind.ModelRetrieve"/> path, with <c>%2F</c> and other escapes decoded.</summary>
+    public static string ModelIdOf(string path) => Uri.UnescapeDataString(path[GatewayPaths.ModelPrefix.Length..]);
 
     private static bool IsOpenAIPath(string path) =>
         path.StartsWith(GatewayPaths.OpenAIPrefix, StringComparison.OrdinalIgnoreCase)

@@ -32,7 +32,7 @@ namespace OllamaGateway.Translation;
 /// <see cref="WriteError"/> if the upstream ends or stalls before <see cref="TranslateLine"/> returned true, and call
 /// <see cref="WriteDone"/> at the end (it writes nothing unless the stream completed normally).</para>
 /// </remarks>
-internal sealed class ChatStreamTranslator
+internal sealed class ChatStreamTranslator : ISseStreamTranslator
 {
     private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private const int IdRandomLength = 29; // OpenAI's own ids carry 29 characters after "chatcmpl-".

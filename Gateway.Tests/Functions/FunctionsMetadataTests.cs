@@ -20,18 +20,24 @@ public sealed class FunctionsMetadataTests
     private static JsonElement Trigger(JsonElement function) =>
         function.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
 
-    [Fact]
-    public void Metadata_HasTheTwoFunctionsWithTheirRoutesAndMethods()
+    [Theory]
+    [InlineData("ChatCompletions", "v1/chat/completions", "post")]
+    [InlineData("Embeddings", "v1/embeddings", "post")]
+    [InlineData("Models", "v1/models", "get")]
+    [InlineData("ModelById", "v1/models/{*id}", "get")]
+    [InlineData("OllamaPassthrough", "{*path}", "delete,get,head,post")]
+    public void Metadata_DeclaresEachFunctionWithItsRouteAndMethods(string name, string route, string methods)
     {
-        var functions = Functions().ToDictionary(f => f.GetProperty("name").GetString()!);
+        var trigger = Trigger(Functions().Single(f => f.GetProperty("name").GetString() == name));
 
-        Assert.Equal(["ChatCompletions", "OllamaPassthrough"], functions.Keys.Order(StringComparer.Ordinal));
-        var chat = Trigger(functions["ChatCompletions"]);
-        Assert.Equal("v1/chat/completions", chat.GetProperty("route").GetString());
-        Assert.Equal(["post"], chat.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
-        var passthrough = Trigger(functions["OllamaPassthrough"]);
-        Assert.Equal("{*path}", passthrough.GetProperty("route").GetString());
-        Assert.Equal(["delete", "get", "head", "post"], passthrough.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal(methods, string.Join(",", trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!).Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
+    public void Metadata_HasNoOtherFunctions()
+    {
+        Assert.Equal(["ChatCompletions", "Embeddings", "ModelById", "Models", "OllamaPassthrough"], Functions().Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -45,7 +51,7 @@ public sealed class FunctionsMetadataTests
     {
         // The host matches routes in alphabetical order of function name; first match wins.
         var names = Functions().Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.OrdinalIgnoreCase).ToList();
-        var catchAll = Functions().Where(f => Trigger(f).GetProperty("route").GetString()!.Contains("{*", StringComparison.Ordinal)).Select(f => f.GetProperty("name").GetString()).Single();
+        var catchAll = Functions().Where(f => Trigger(f).GetProperty("route").GetString()!.StartsWith("{*", StringComparison.Ordinal)).Select(f => f.GetProperty("name").GetString()).Single();
 
         Assert.Equal(catchAll, names[^1]);
     }

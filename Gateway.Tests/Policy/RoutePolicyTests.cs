@@ -26,6 +26,10 @@ public sealed class RoutePolicyTests
     [InlineData("POST", "/api/blobs/sha256:2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db186d6e90", "Management", "Ollama")]
     [InlineData("HEAD", "/api/blobs/sha256:2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db186d6e90", "Management", "Ollama")]
     [InlineData("GET", "/healthz", "Health", "Ollama")]
+    [InlineData("POST", "/v1/embeddings", "Embeddings", "OpenAI")]
+    [InlineData("GET", "/v1/models", "ModelList", "OpenAI")]
+    [InlineData("GET", "/v1/models/llama3.2:latest", "ModelRetrieve", "OpenAI")]
+    [InlineData("GET", "/v1/models/alice/model:v1", "ModelRetrieve", "OpenAI")]
     public void KnownRoutes_AreClassified(string method, string path, string kind, string surface)
     {
         var decision = RoutePolicy.Decide(method, path);
@@ -56,8 +60,8 @@ public sealed class RoutePolicyTests
     [InlineData("/api/me")]
     [InlineData("/api/signout")]
     [InlineData("/debug/pprof/")]
-    [InlineData("/v1/models")]
     [InlineData("/v1/responses")]
+    [InlineData("/v1/models/")]
     [InlineData("/chat/completions")]
     public void PathVariants_AreNotFound(string path)
     {
@@ -93,6 +97,15 @@ public sealed class RoutePolicyTests
 
         Assert.Equal(RouteKind.MethodNotAllowed, decision.Kind);
         Assert.Equal(allow, decision.Allow);
+    }
+
+    [Theory]
+    [InlineData("/v1/models/llama3.2:latest", "llama3.2:latest")]
+    [InlineData("/v1/models/alice/model:v1", "alice/model:v1")]
+    [InlineData("/v1/models/alice%2Fmodel%3Av1", "alice/model:v1")]
+    public void ModelId_IsTheDecodedRestOfThePath(string path, string id)
+    {
+        Assert.Equal(id, RoutePolicy.ModelIdOf(path));
     }
 
     [Fact]
