@@ -7,6 +7,9 @@ internal static class ApiKeyGenerator
 {
     public const string Prefix = "sk-ogw-";
 
+    /// <summary>How much of a key <c>keys list</c> may show: the fixed prefix and 5 random characters (30 of 256 bits).</summary>
+    public const int DisplayPrefixLength = 12;
+
     // 43 characters of base62 carry 43 * log2(62) = 256.04 bits.
     private const int SecretLength = 43;
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using OllamaGateway.Policy;
 
 namespace OllamaGateway.Auth;
 
@@ -90,7 +92,7 @@ internal static partial class KeyFileParser
     {
         if (entry.ValueKind == JsonValueKind.String)
         {
-            return new ApiKey(where, KeyHash.Compute(ValidPlainKey(entry.GetString(), where, source)));
+            return new ApiKey(where, KeyHash.Compute(ValidPlainKey(entry.GetString(), where, source))) { IsPlainText = true };
         }
 
         if (entry.ValueKind != JsonValueKind.Object)
@@ -101,6 +103,12 @@ internal static partial class KeyFileParser
         string? name = null;
         string? plain = null;
         string? hashText = null;
+        var models = ModelAccess.All;
+        var admin = false;
+        var disabled = false;
+        DateTimeOffset? expires = null;
+        var limits = KeyLimits.None;
+        string? prefix = null;
         foreach (var property in UniqueProperties(entry, source, where))
         {
             switch (property.Name)
@@ -114,8 +122,31 @@ internal static partial class KeyFileParser
                 case "hash":
                     hashText = StringValue(property, where, source);
                     break;
+                case "models":
+                    models = ParseModels(property.Value, where, source);
+                    break;
+                case "admin":
+                    admin = BoolValue(property, where, source);
+                    break;
+                case "disabled":
+                    disabled = BoolValue(property, where, source);
+                    break;
+                case "expires":
+                    expires = ParseExpiry(property, where, source);
+                    break;
+                case "limits":
+                    limits = ParseLimits(property.Value, $"{where}.limits", source);
+                    break;
+                case "prefix":
+                    prefix = StringValue(property, where, source);
+                    if (prefix.Length > ApiKeyGenerator.DisplayPrefixLength || prefix.Any(c => c is <= ' ' or > '~'))
+                    {
+                        throw Error(source, $"{where}: 'prefix' is the key's first {ApiKeyGenerator.DisplayPrefixLength} characters at most, shown by 'keys list'");
+                    }
+
+                    break;
                 default:
-                    throw Error(source, $"{where}: unknown field '{property.Name}' (expected 'name', 'key' or 'hash')");
+                    throw Error(source, $"{where}: unknown field '{property.Name}' (expected name, key, hash, prefix, models, admin, expires, disabled, limits)");
             }
         }
 
@@ -129,18 +160,92 @@ internal static partial class KeyFileParser
             throw Error(source, $"{where} ('{name}'): give exactly one of 'key' or 'hash'");
         }
 
+        KeyHash hash;
         if (plain is not null)
         {
-            return new ApiKey(name, KeyHash.Compute(ValidPlainKey(plain, where, source)));
+            hash = KeyHash.Compute(ValidPlainKey(plain, where, source));
         }
-
-        if (!KeyHash.TryParse(hashText, out var hash))
+        else if (!KeyHash.TryParse(hashText, out hash))
         {
             throw Error(source, $"{where} ('{name}'): 'hash' must be 'sha256:' followed by 64 hex digits");
         }
 
-        return new ApiKey(name, hash);
+        return new ApiKey(name, hash) { Models = models, Admin = admin, Disabled = disabled, Expires = expires, Limits = limits, IsPlainText = plain is not null, Prefix = prefix };
     }
+
+    private static ModelAccess ParseModels(JsonElement value, string where, string source)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw Error(source, $"{where}: 'models' must be an array of model names or patterns such as \"llama3.2*\"");
+        }
+
+        var patterns = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            var pattern = item.ValueKind == JsonValueKind.String ? item.GetString()! : null;
+            if (pattern is null || !ModelAccess.IsValidPattern(pattern))
+            {
+                throw Error(source, $"{where}: models[{patterns.Count}] must be a model name or pattern (letters, digits, '.', '-', '_', ':', '/', '*', '?')");
+            }
+
+            patterns.Add(pattern);
+        }
+
+        return ModelAccess.FromPatterns(patterns);
+    }
+
+    private static DateTimeOffset ParseExpiry(JsonProperty property, string where, string source)
+    {
+        // An explicit offset is required: "2027-06-30" alone would depend on the server's time zone.
+        var text = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : string.Empty;
+        if (text.Length < 11 || !(text.EndsWith('Z') || text[^6] is '+' or '-')
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var expires))
+        {
+            throw Error(source, $"{where}: 'expires' must be an ISO 8601 time with a zone, such as \"2027-06-30T00:00:00Z\"");
+        }
+
+        return expires;
+    }
+
+    private static KeyLimits ParseLimits(JsonElement value, string where, string source)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Error(source, $"{where} must be an object such as {{\"requestsPerMinute\": 60, \"concurrentRequests\": 2}}");
+        }
+
+        int? perMinute = null;
+        int? concurrent = null;
+        foreach (var property in UniqueProperties(value, source, where))
+        {
+            switch (property.Name)
+            {
+                case "requestsPerMinute":
+                    perMinute = PositiveInt(property, where, source);
+                    break;
+                case "concurrentRequests":
+                    concurrent = PositiveInt(property, where, source);
+                    break;
+                default:
+                    throw Error(source, $"{where}: unknown field '{property.Name}' (expected requestsPerMinute, concurrentRequests)");
+            }
+        }
+
+        return new KeyLimits(perMinute, concurrent);
+    }
+
+    private static int PositiveInt(JsonProperty property, string where, string source) =>
+        property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt32(out var value) && value > 0
+            ? value
+            : throw Error(source, $"{where}: '{property.Name}' must be a whole number of at least 1");
+
+    private static bool BoolValue(JsonProperty property, string where, string source) => property.Value.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw Error(source, $"{where}: '{property.Name}' must be true or false"),
+    };
 
     private static string ValidPlainKey(string? key, string where, string source)
     {

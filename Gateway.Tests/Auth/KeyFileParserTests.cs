@@ -80,7 +80,7 @@ public sealed class KeyFileParserTests
     [InlineData("{\"keys\": [{\"name\": \"a\", \"hash\": \"md5:2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db186d6e90\"}]}", "'hash' must be")]
     [InlineData("{\"keys\": [{\"name\": \"a\", \"hash\": \"sha256:zz2806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db186d6e90\"}]}", "'hash' must be")]
     [InlineData("{\"keys\": [{\"name\": \"a\", \"key\": 5}]}", "keys[0]: 'key' must be a string")]
-    [InlineData("{\"keys\": [{\"name\": \"a\", \"key\": \"sk-a\", \"models\": [\"x\"]}]}", "keys[0]: unknown field 'models'")]
+    [InlineData("{\"keys\": [{\"name\": \"a\", \"key\": \"sk-a\", \"colour\": \"red\"}]}", "keys[0]: unknown field 'colour'")]
     [InlineData("{\"keys\": [{\"name\": \"a\", \"key\": \"sk-a\"}, {\"name\": \"A\", \"key\": \"sk-b\"}]}", "keys[1]: the name 'A' is used twice")]
     [InlineData("{\"keys\": [{\"name\": \"a\", \"key\": \"sk-a\", \"KEY\": \"sk-b\"}]}", "appears twice")]
     public void MalformedFile_IsRejectedSayingWhere(string json, string expected)
