@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OllamaGateway.Auth;
+using OllamaGateway.Certificates;
 
 namespace OllamaGateway.Server.Commands;
 
@@ -26,6 +27,11 @@ internal static class ServeCommand
             return 1;
         }
         catch (KeyFileException ex)
+        {
+            Console.Error.WriteLine($"Configuration error: {ex.Message}");
+            return 1;
+        }
+        catch (CertificateConfigurationException ex)
         {
             Console.Error.WriteLine($"Configuration error: {ex.Message}");
             return 1;
