@@ -7,6 +7,7 @@ using OllamaGateway.Auth;
 using OllamaGateway.Configuration;
 using OllamaGateway.Forwarding;
 using OllamaGateway.Pipeline;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace OllamaGateway.Hosting;
 
@@ -26,6 +27,7 @@ public static class GatewayHostingExtensions
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
         services.AddHttpForwarder();
+        services.TryAddSingleton<IForwarderHttpClientFactory, ForwarderHttpClientFactory>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<OllamaUpstream>();

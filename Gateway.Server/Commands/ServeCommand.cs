@@ -28,7 +28,7 @@ internal static class ServeCommand
         }
         catch (KeyFileException ex)
         {
-            Console.Error.WriteLine($"Configuration error: {ex.Message}");
+            Console.Error.WriteLine($"Configuration error (Gateway:KeysFile): {ex.Message}");
             return 1;
         }
         catch (CertificateConfigurationException ex)

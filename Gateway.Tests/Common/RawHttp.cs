@@ -1,0 +1,25 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace OllamaGateway.Tests.Common;
+
+/// <summary>
+/// Sends a request exactly as written, byte for byte, so path tricks reach the server un-normalised
+/// (HttpClient would clean <c>//</c> and dot segments before sending).
+/// </summary>
+internal static class RawHttp
+{
+    public static async Task<(int Status, string Response)> SendAsync(Uri baseAddress, string requestHead, string body = "")
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(baseAddress.Host, baseAddress.Port);
+        await using var stream = client.GetStream();
+        var request = requestHead.Replace("\n", "\r\n", StringComparison.Ordinal) + $"Host: {baseAddress.Authority}\r\nConnection: close\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}";
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(request));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var response = await reader.ReadToEndAsync(timeout.Token);
+        var status = int.Parse(response.Split(' ', 3)[1], System.Globalization.CultureInfo.InvariantCulture);
+        return (status, response);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using OllamaGateway.Tests.Common;
+
+namespace OllamaGateway.Tests.Functional;
+
+public sealed class KeyReloadTests
+{
+    [Fact]
+    public async Task EditedKeysFile_TakesEffectWithoutRestart()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        using var newClient = host.CreateClient("sk-added-later-123");
+        using var oldClient = host.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await newClient.GetAsync("api/version")).StatusCode);
+
+        File.WriteAllText(host.KeysFile, """{"keys": ["sk-added-later-123"]}""");
+
+        Assert.True(await EventuallyAsync(async () => (await newClient.GetAsync("api/version")).StatusCode == HttpStatusCode.OK));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await oldClient.GetAsync("api/version")).StatusCode);
+    }
+
+    [Fact]
+    public async Task BrokenReplacement_KeepsTheLastGoodKeys()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        using var client = host.CreateClient();
+        using var intruder = host.CreateClient("s");
+
+        File.WriteAllText(host.KeysFile, """{"keys": "sk-anything"}""");
+        // Give the store time to see the change, then prove nothing opened up and nothing closed.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/version")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await intruder.GetAsync("api/version")).StatusCode);
+    }
+
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
+    {
+        // Reload is promised within 2 seconds; allow slack for a loaded CI machine.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using OllamaGateway.Emulator;
+using OllamaGateway.Tests.Common;
+
+namespace OllamaGateway.Tests.Functional;
+
+public sealed class PassthroughTests
+{
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task NativeStream_ReachesTheClientBeforeOllamaHasFinished()
+    {
+        await using var host = await GatewayTestHost.StartAsync(new EmulatorOptions { TokenDelay = TimeSpan.FromMilliseconds(300), ChunkCount = 8 });
+        using var client = host.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/chat") { Content = Json("""{"model":"llama3.2","messages":[{"role":"user","content":"hi"}]}""") };
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var first = await reader.ReadLineAsync();
+
+        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
+        Assert.False(JsonDocument.Parse(first!).RootElement.GetProperty("done").GetBoolean());
+        var upstream = Assert.Single(host.Emulator.Requests);
+        Assert.False(upstream.Completed.IsCompleted, "the first line should arrive while Ollama is still generating");
+        var rest = await reader.ReadToEndAsync();
+        // Seven more token lines and the done line, each on its own line.
+        Assert.Equal(8, rest.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task NativeBodiesAndStatuses_ComeBackUnchanged()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        using var client = host.CreateClient();
+        using var direct = new HttpClient { BaseAddress = host.Emulator.BaseAddress };
+        const string body = """{"model":"no-such-model","messages":[{"role":"user","content":"hi"}],"stream":false}""";
+
+        using var viaGateway = await client.PostAsync("api/chat", Json(body));
+        using var fromOllama = await direct.PostAsync("api/chat", Json(body));
+
+        Assert.Equal(HttpStatusCode.NotFound, viaGateway.StatusCode);
+        Assert.Equal(await fromOllama.Content.ReadAsStringAsync(), await viaGateway.Content.ReadAsStringAsync());
+        Assert.Equal(fromOllama.Content.Headers.ContentType, viaGateway.Content.Headers.ContentType);
+    }
+
+    [Fact]
+    public async Task RequestBody_ReachesOllamaByteForByte()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        using var client = host.CreateClient();
+        const string body = """{"model":"llama3.2", "prompt":"héllo 🦙", "stream":false, "options":{"seed":7}}""";
+
+        using var response = await client.PostAsync("api/generate", Json(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(body, Encoding.UTF8.GetString(Assert.Single(host.Emulator.Requests).Body));
+    }
+
+    [Fact]
+    public async Task HeadAndRoot_PassThrough()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        using var client = host.CreateClient();
+
+        using var root = await client.GetAsync("/");
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
+
+        Assert.Equal("Ollama is running", await root.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+    }
+
+    [Fact]
+    public async Task ClientDisconnectMidStream_CancelsTheUpstreamRequest()
+    {
+        await using var host = await GatewayTestHost.StartAsync(new EmulatorOptions { TokenDelay = TimeSpan.FromMilliseconds(200), ChunkCount = 500 });
+        using var client = host.CreateClient();
+        var request = new HttpRequestMessage(HttpMethod.Post, "api/chat") { Content = Json("""{"model":"llama3.2","messages":[{"role":"user","content":"hi"}]}""") };
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var stream = await response.Content.ReadAsStreamAsync();
+        await stream.ReadExactlyAsync(new byte[1]);
+
+        response.Dispose();
+
+        var upstream = Assert.Single(host.Emulator.Requests);
+        await upstream.Aborted.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(upstream.WasAborted);
+    }
+
+    [Fact]
+    public async Task OllamaUnreachable_Returns502InOllamaShape()
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.PathOf("keys.json"), $$"""{"keys":["{{GatewayTestHost.Key}}"]}""");
+        await using var app = GatewayTestHost.BuildServer("http://127.0.0.1:1", directory.PathOf("keys.json"));
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", GatewayTestHost.Key);
+
+        using var response = await client.GetAsync("api/tags");
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("Ollama is not reachable.", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+        await app.StopAsync();
+    }
+}
