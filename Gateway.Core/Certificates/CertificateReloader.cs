@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 
@@ -69,11 +70,11 @@ internal sealed partial class CertificateReloader
 
                 // The old certificate is not disposed: a handshake in flight may still be using it.
                 Volatile.Write(ref _current, loaded.Certificate);
-                Log.CertificateReloaded(_logger, _options.CertificatePath!, loaded.Certificate.Thumbprint, loaded.Certificate.NotAfter.ToUniversalTime());
+                Log.CertificateReloaded(_logger, _options.CertificatePath!, loaded.Certificate.GetCertHashString(HashAlgorithmName.SHA256), loaded.Certificate.NotAfter.ToUniversalTime());
             }
             catch (CertificateConfigurationException ex)
             {
-                Log.CertificateReloadFailed(_logger, ex.Message, _current.Thumbprint);
+                Log.CertificateReloadFailed(_logger, ex.Message, _current.GetCertHashString(HashAlgorithmName.SHA256));
             }
 
             return _current;
@@ -83,11 +84,11 @@ internal sealed partial class CertificateReloader
     private static partial class Log
     {
         [LoggerMessage(6001, LogLevel.Information,
-            "TLS certificate reloaded from {Path}: thumbprint {Thumbprint}, valid until {NotAfter:u}.", EventName = "CertificateReloaded")]
-        public static partial void CertificateReloaded(ILogger logger, string path, string thumbprint, DateTime notAfter);
+            "TLS certificate reloaded from {Path}: SHA-256 {Fingerprint}, valid until {NotAfter:u}.", EventName = "CertificateReloaded")]
+        public static partial void CertificateReloaded(ILogger logger, string path, string fingerprint, DateTime notAfter);
 
         [LoggerMessage(6002, LogLevel.Error,
-            "TLS certificate files changed but cannot be used; still serving thumbprint {Thumbprint}. {Problem}", EventName = "CertificateReloadFailed")]
-        public static partial void CertificateReloadFailed(ILogger logger, string problem, string thumbprint);
+            "TLS certificate files changed but cannot be used; still serving SHA-256 {Fingerprint}. {Problem}", EventName = "CertificateReloadFailed")]
+        public static partial void CertificateReloadFailed(ILogger logger, string problem, string fingerprint);
     }
 }

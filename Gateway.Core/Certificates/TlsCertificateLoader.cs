@@ -87,7 +87,8 @@ internal static class TlsCertificateLoader
     {
         if (!File.Exists(path))
         {
-            throw new CertificateConfigurationException(setting, $"file '{path}' does not exist.");
+            throw new CertificateConfigurationException(
+                setting, Directory.Exists(path) ? $"'{path}' is a directory, not a file." : $"file '{path}' does not exist.");
         }
 
         try
@@ -201,6 +202,12 @@ internal static class TlsCertificateLoader
 
     private static X509Certificate2 LoadPfx(string certificatePath, byte[] bytes, TlsOptions options, string? password)
     {
+        if (!IsPkcs12(bytes))
+        {
+            throw new CertificateConfigurationException(
+                TlsOptions.CertificatePathSetting, $"file '{certificatePath}' is neither a PEM certificate nor a PFX (PKCS#12) file.");
+        }
+
         if (options.KeyPath is not null)
         {
             throw new CertificateConfigurationException(
@@ -215,8 +222,10 @@ internal static class TlsCertificateLoader
         catch (CryptographicException ex)
         {
             var setting = options.PasswordFile is not null ? TlsOptions.PasswordFileSetting : TlsOptions.PasswordSetting;
-            throw new CertificateConfigurationException(
-                setting, $"'{certificatePath}' is neither PEM nor a PFX that opens with this password ({ex.Message}).", ex);
+            var problem = password is null
+                ? $"the PFX '{certificatePath}' needs a password; set {TlsOptions.PasswordSetting} or {TlsOptions.PasswordFileSetting}"
+                : $"the PFX '{certificatePath}' does not open with this password";
+            throw new CertificateConfigurationException(setting, $"{problem} ({ex.Message}).", ex);
         }
 
         if (!certificate.HasPrivateKey)
@@ -226,6 +235,19 @@ internal static class TlsCertificateLoader
         }
 
         return certificate;
+    }
+
+    private static bool IsPkcs12(byte[] bytes)
+    {
+        try
+        {
+            return X509Certificate2.GetCertContentType(bytes) == X509ContentType.Pkcs12;
+        }
+        catch (CryptographicException)
+        {
+            // Thrown for data that is no certificate format at all.
+            return false;
+        }
     }
 
     private static void Check(X509Certificate2 certificate, string certificatePath, DateTimeOffset now)
