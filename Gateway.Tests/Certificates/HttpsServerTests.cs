@@ -77,6 +77,8 @@ public sealed class HttpsServerTests
         var files = TestCertificates.Write(directory.Path, certificate);
         await using var server = await TlsTestServer.StartAsync(directory.Path, [Urls, .. GatewayTls(files)]);
 
+        // On Linux, OpenSSL's own security level also refuses TLS 1.1, so this passes there even without
+        // ServerTls.Protocols; ServerTlsTests.HttpsDefaults_OfferOnlyTls12And13 pins the setting itself.
 #pragma warning disable SYSLIB0039 // TLS 1.1 is obsolete: that is what the server must refuse.
         var error = await Assert.ThrowsAnyAsync<Exception>(() => server.HandshakeAsync(SslProtocols.Tls11, certificate));
 #pragma warning restore SYSLIB0039
@@ -143,6 +145,24 @@ public sealed class HttpsServerTests
 #pragma warning disable SYSLIB0039 // TLS 1.1 is obsolete: that is what the server must refuse.
         await Assert.ThrowsAnyAsync<Exception>(() => server.HandshakeAsync(SslProtocols.Tls11, certificate));
 #pragma warning restore SYSLIB0039
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task KestrelEndpointWithTheCreatedPfx_ServesHttps()
+    {
+        // Kestrel's own PFX loading stands in for `func start --useHttps --cert`, whose host is Kestrel too.
+        using var directory = new TempDirectory();
+        using var certificate = TestCertificates.Create();
+        var files = TestCertificates.Write(directory.Path, certificate);
+        await using var server = await TlsTestServer.StartAsync(directory.Path,
+            "--Kestrel:Endpoints:Https:Url=https://127.0.0.1:0",
+            $"--Kestrel:Endpoints:Https:Certificate:Path={files.Pfx}",
+            $"--Kestrel:Endpoints:Https:Certificate:Password={File.ReadAllText(files.PfxPassword)}");
+        using var client = server.CreateClientTrusting(certificate);
+
+        using var response = await client.GetAsync("healthz");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
