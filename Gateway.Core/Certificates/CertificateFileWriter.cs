@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -66,7 +67,7 @@ internal static class CertificateFileWriter
         {
             CryptographicOperations.ZeroMemory(keyDer);
             CryptographicOperations.ZeroMemory(keyPem);
-            CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(keyPemChars.AsSpan()));
+            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(keyPemChars.AsSpan()));
             CryptographicOperations.ZeroMemory(pfx);
             CryptographicOperations.ZeroMemory(passwordBytes);
         }

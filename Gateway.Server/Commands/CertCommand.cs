@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using OllamaGateway.Certificates;
 
 namespace OllamaGateway.Server.Commands;
@@ -128,7 +129,7 @@ internal static class CertCommand
         return 2;
     }
 
-    private static void PrintInstructions(TextWriter output, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate,
+    private static void PrintInstructions(TextWriter output, X509Certificate2 certificate,
         IReadOnlyList<string> hosts, CertificateFileSet files)
     {
         var host = hosts[0].Contains(':', StringComparison.Ordinal) ? $"[{hosts[0]}]" : hosts[0];
