@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using OllamaGateway.Hosting;
+using OllamaGateway.Server.Tls;
 
 namespace OllamaGateway.Server;
 
@@ -15,10 +16,11 @@ internal static class ServerApp
         var builder = WebApplication.CreateSlimBuilder(args);
         if (!HasExplicitEndpoints(builder.Configuration))
         {
-            builder.WebHost.UseUrls(DefaultUrls);
+            builder.WebHost.UseUrls(ServerTls.DefaultUrls(builder.Configuration, builder.Environment.ContentRootPath) ?? DefaultUrls);
         }
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.AddServerTls();
         builder.AddGateway();
         return builder;
     }

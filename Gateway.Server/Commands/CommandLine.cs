@@ -5,15 +5,20 @@ internal static class CommandLine
 {
     public const string Usage = """
         Usage: Gateway.Server [serve] [--urls URLS] [--Gateway:OllamaUrl URL] [--Gateway:KeysFile PATH]
+               Gateway.Server cert create [--host NAME_OR_IP]... [--out DIR] [--days N] [--force]
 
         Commands:
           serve    Run the gateway (the default). Settings come from appsettings.json, environment variables
                    (Gateway__OllamaUrl, Gateway__KeysFile, ASPNETCORE_URLS) and --Section:Name arguments.
+                   HTTPS: --Gateway:Tls:CertificatePath PEM --Gateway:Tls:KeyPath PEM (or a PFX with
+                   --Gateway:Tls:PasswordFile PATH) listens on https://*:8443 unless URLs are given.
+          cert     'cert create' makes a self-signed certificate and shows how clients trust it.
         """;
 
     public static int Run(string command, string[] rest) => command switch
     {
         "serve" => ServeCommand.Run(rest),
+        "cert" => CertCommand.Run(rest),
         "help" => PrintUsage(Console.Out, 0),
         _ => PrintUsage(Console.Error, 2, $"Unknown command '{command}'."),
     };

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OllamaGateway.Auth;
+using OllamaGateway.Certificates;
 
 namespace OllamaGateway.Server.Commands;
 
@@ -28,6 +29,11 @@ internal static class ServeCommand
         catch (KeyFileException ex)
         {
             Console.Error.WriteLine($"Configuration error (Gateway:KeysFile): {ex.Message}");
+            return 1;
+        }
+        catch (CertificateConfigurationException ex)
+        {
+            Console.Error.WriteLine($"Configuration error: {ex.Message}");
             return 1;
         }
     }
