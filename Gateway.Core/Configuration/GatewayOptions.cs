@@ -26,4 +26,10 @@ public sealed class GatewayOptions
     /// given up. Long by default: Ollama sends nothing until a cold model has loaded.
     /// </summary>
     public TimeSpan UpstreamActivityTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Failed authentications one client address may make per minute (with a burst of as many) before further
+    /// failures are answered 429. Valid keys are never throttled.
+    /// </summary>
+    public int FailedAuthPerMinute { get; set; } = 30;
 }

@@ -28,6 +28,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add("Gateway:MaxTranslatedResponseBytes must be a positive number of bytes.");
         }
 
+        if (options.FailedAuthPerMinute <= 0)
+        {
+            failures.Add("Gateway:FailedAuthPerMinute must be a whole number of at least 1.");
+        }
+
         if (options.UpstreamActivityTimeout <= TimeSpan.Zero)
         {
             failures.Add("Gateway:UpstreamActivityTimeout must be a positive time span such as 00:10:00.");

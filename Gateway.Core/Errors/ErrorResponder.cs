@@ -11,11 +11,11 @@ namespace OllamaGateway.Errors;
 /// </summary>
 internal static class ErrorResponder
 {
-    public static Task WriteAsync(HttpContext context, ApiSurface surface, GatewayError error, string? message = null, string? param = null, string? allow = null)
+    public static Task WriteAsync(HttpContext context, ApiSurface surface, GatewayError error, string? message = null, string? param = null, string? allow = null, TimeSpan? retryAfter = null)
     {
         var (status, defaultMessage, type, code) = Describe(error, context.Request);
         var response = context.Response;
-        if (error is GatewayError.MissingKey or GatewayError.InvalidKey)
+        if (error is GatewayError.MissingKey or GatewayError.InvalidKey or GatewayError.KeyExpired)
         {
             response.Headers.WWWAuthenticate = "Bearer";
         }
@@ -23,6 +23,11 @@ internal static class ErrorResponder
         if (allow is not null)
         {
             response.Headers.Allow = allow;
+        }
+
+        if (retryAfter is TimeSpan wait)
+        {
+            response.Headers.RetryAfter = ((long)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return WriteAsync(response, surface, status, message ?? defaultMessage, type, param, code);
@@ -71,6 +76,10 @@ internal static class ErrorResponder
     {
         GatewayError.MissingKey => (401, "Missing API key. Send it as 'Authorization: Bearer <key>', 'x-api-key' or 'api-key'.", "invalid_request_error", "invalid_api_key"),
         GatewayError.InvalidKey => (401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key"),
+        GatewayError.KeyExpired => (401, "The API key has expired.", "invalid_request_error", "invalid_api_key"),
+        GatewayError.ModelForbidden => (403, "This key may not use the requested model.", "permission_error", "model_not_allowed"),
+        GatewayError.RateLimited => (429, "Rate limit reached for this key. Try again later.", "rate_limit_error", "rate_limit_exceeded"),
+        GatewayError.TooManyFailedAttempts => (429, "Too many failed authentication attempts. Try again later.", "rate_limit_error", "rate_limit_exceeded"),
         GatewayError.Forbidden => (403, "This key may not use model management endpoints.", "permission_error", "permission_denied"),
         GatewayError.RouteNotFound => (404, $"Unknown route: {request.Method} {request.Path.Value}", "invalid_request_error", "unknown_url"),
         GatewayError.MethodNotAllowed => (405, $"Method {request.Method} is not allowed on {request.Path.Value}.", "invalid_request_error", "method_not_allowed"),

@@ -15,6 +15,18 @@ internal enum GatewayError
     /// <summary>The key may not use this route (model management).</summary>
     Forbidden,
 
+    /// <summary>The key is past its expiry time.</summary>
+    KeyExpired,
+
+    /// <summary>The key may not use the model the request names.</summary>
+    ModelForbidden,
+
+    /// <summary>The key's requests-per-minute or concurrency limit is reached.</summary>
+    RateLimited,
+
+    /// <summary>Too many failed authentications from this client address.</summary>
+    TooManyFailedAttempts,
+
     /// <summary>No such route.</summary>
     RouteNotFound,
 

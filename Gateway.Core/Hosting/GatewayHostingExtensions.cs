@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OllamaGateway.Auth;
 using OllamaGateway.Configuration;
 using OllamaGateway.Forwarding;
+using OllamaGateway.Limits;
 using OllamaGateway.Pipeline;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -36,12 +37,15 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton<ChatCompletionsHandler>();
         services.TryAddSingleton<EmbeddingsHandler>();
         services.TryAddSingleton<ModelsHandler>();
+        services.TryAddSingleton<GatewayHandlers>();
+        services.TryAddSingleton<KeyLimiter>();
+        services.TryAddSingleton<AuthFailureThrottle>();
         services.TryAddSingleton(sp => new GatewayPipeline(
             sp.GetRequiredService<ApiKeyStore>(),
-            sp.GetRequiredService<PassthroughHandler>(),
-            sp.GetRequiredService<ChatCompletionsHandler>(),
-            sp.GetRequiredService<EmbeddingsHandler>(),
-            sp.GetRequiredService<ModelsHandler>(),
+            sp.GetRequiredService<GatewayHandlers>(),
+            sp.GetRequiredService<KeyLimiter>(),
+            sp.GetRequiredService<AuthFailureThrottle>(),
+            sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GatewayPipeline>>()));
         services.AddHostedService<GatewayStartupCheck>();
         return builder;

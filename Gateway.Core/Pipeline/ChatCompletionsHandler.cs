@@ -24,6 +24,12 @@ internal sealed partial class ChatCompletionsHandler(OpenAIExchange exchange, IL
             return;
         }
 
+        if (!key.Models.Allows(translation.Model))
+        {
+            await OpenAIExchange.WriteModelForbiddenAsync(context, translation.Model);
+            return;
+        }
+
         Log.Translating(logger, key.Name, translation.Model, translation.Stream);
         using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var upstreamResponse = await exchange.SendAsync(context, HttpMethod.Post, GatewayPaths.OllamaChat, translation.OllamaBody, activity, cancellationToken);

@@ -25,6 +25,12 @@ internal sealed class EmbeddingsHandler(OpenAIExchange exchange)
             return;
         }
 
+        if (!key.Models.Allows(translation.Model))
+        {
+            await OpenAIExchange.WriteModelForbiddenAsync(context, translation.Model);
+            return;
+        }
+
         using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var upstreamResponse = await exchange.SendAsync(context, HttpMethod.Post, OllamaEmbed, translation.OllamaBody, activity, cancellationToken);
         var answer = upstreamResponse is null ? null : await exchange.ReadAnswerAsync(context, upstreamResponse, activity, cancellationToken);

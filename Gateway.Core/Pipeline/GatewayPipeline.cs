@@ -2,31 +2,33 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using OllamaGateway.Auth;
 using OllamaGateway.Errors;
+using OllamaGateway.Forwarding;
+using OllamaGateway.Limits;
 using OllamaGateway.Policy;
 
 namespace OllamaGateway.Pipeline;
 
 /// <summary>
-/// The single entry point both hosts call for every request: route policy, authentication, then
-/// passthrough or translation. It is a plain handler on an <see cref="HttpContext"/> rather than
-/// middleware because the Functions worker cannot run ASP.NET Core middleware.
+/// The single entry point both hosts call for every request: route policy, authentication, the key's
+/// limits and rights, then passthrough or translation. It is a plain handler on an <see cref="HttpContext"/>
+/// rather than middleware because the Functions worker cannot run ASP.NET Core middleware.
 /// </summary>
 public sealed partial class GatewayPipeline
 {
     private readonly ApiKeyStore _keys;
-    private readonly PassthroughHandler _passthrough;
-    private readonly ChatCompletionsHandler _chat;
-    private readonly EmbeddingsHandler _embeddings;
-    private readonly ModelsHandler _models;
+    private readonly GatewayHandlers _handlers;
+    private readonly KeyLimiter _limiter;
+    private readonly AuthFailureThrottle _throttle;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger<GatewayPipeline> _logger;
 
-    internal GatewayPipeline(ApiKeyStore keys, PassthroughHandler passthrough, ChatCompletionsHandler chat, EmbeddingsHandler embeddings, ModelsHandler models, ILogger<GatewayPipeline> logger)
+    internal GatewayPipeline(ApiKeyStore keys, GatewayHandlers handlers, KeyLimiter limiter, AuthFailureThrottle throttle, TimeProvider timeProvider, ILogger<GatewayPipeline> logger)
     {
-        _embeddings = embeddings;
-        _models = models;
         _keys = keys;
-        _passthrough = passthrough;
-        _chat = chat;
+        _handlers = handlers;
+        _limiter = limiter;
+        _throttle = throttle;
+        _timeProvider = timeProvider;
         _logger = logger;
     }
 
@@ -49,61 +51,74 @@ public sealed partial class GatewayPipeline
             return;
         }
 
-        var key = Authenticate(context, decision.Surface, out var failure);
+        var key = Authenticate(context, out var failure);
         if (key is null)
         {
-            await ErrorResponder.WriteAsync(context, decision.Surface, failure);
+            var wait = _throttle.RecordFailure(context.Connection.RemoteIpAddress);
+            await ErrorResponder.WriteAsync(context, decision.Surface, wait is null ? failure : GatewayError.TooManyFailedAttempts, retryAfter: wait);
             return;
         }
 
-        switch (decision.Kind)
+        using var lease = _limiter.Acquire(key);
+        if (!lease.IsGranted)
         {
-            case RouteKind.ChatCompletions:
-                await _chat.HandleAsync(context, key, token);
-                break;
-            case RouteKind.Embeddings:
-                await _embeddings.HandleAsync(context, key, token);
-                break;
-            case RouteKind.ModelList:
-                await _models.HandleAsync(context, key, modelId: null, token);
-                break;
-            case RouteKind.ModelRetrieve:
-                await _models.HandleAsync(context, key, RoutePolicy.ModelIdOf(context.Request.Path.Value!), token);
-                break;
-            case RouteKind.NativeInference or RouteKind.NativeRead:
-                await _passthrough.HandleAsync(context, decision.Surface, token);
-                break;
-            case RouteKind.Management:
-                Log.Forbidden(_logger, key.Name, context.Request.Method, context.Request.Path.Value);
-                await ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.Forbidden);
-                break;
-            case RouteKind.MethodNotAllowed:
-                await ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.MethodNotAllowed, allow: decision.Allow);
-                break;
-            default:
-                await ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.RouteNotFound);
-                break;
+            Log.RateLimited(_logger, key.Name, lease.Limit);
+            await ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.RateLimited, $"Rate limit reached for this key ({lease.Limit}). Try again later.", retryAfter: lease.RetryAfter);
+            return;
         }
+
+        await DispatchAsync(context, decision, key, token);
     }
 
-    private ApiKey? Authenticate(HttpContext context, ApiSurface surface, out GatewayError failure)
+    private Task DispatchAsync(HttpContext context, RouteDecision decision, ApiKey key, CancellationToken token) => decision.Kind switch
+    {
+        RouteKind.ChatCompletions => _handlers.Chat.HandleAsync(context, key, token),
+        RouteKind.Embeddings => _handlers.Embeddings.HandleAsync(context, key, token),
+        RouteKind.ModelList => _handlers.Models.HandleAsync(context, key, modelId: null, token),
+        RouteKind.ModelRetrieve => _handlers.Models.HandleAsync(context, key, RoutePolicy.ModelIdOf(context.Request.Path.Value!), token),
+        RouteKind.NativeRead when !key.Models.AllowsAll && IsModelList(context.Request.Path) =>
+            _handlers.Passthrough.HandleAsync(context, decision.Surface, token, new ModelListTransformer(key.Models)),
+        RouteKind.NativeInference or RouteKind.NativeRead => _handlers.Passthrough.HandleAsync(context, decision.Surface, token),
+        RouteKind.Management when key.Admin => _handlers.Passthrough.HandleAsync(context, decision.Surface, token),
+        RouteKind.Management => RefuseManagementAsync(context, decision, key),
+        RouteKind.MethodNotAllowed => ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.MethodNotAllowed, allow: decision.Allow),
+        _ => ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.RouteNotFound),
+    };
+
+    private static bool IsModelList(PathString path) => path == GatewayPaths.OllamaTags || path == GatewayPaths.OllamaPs;
+
+    private Task RefuseManagementAsync(HttpContext context, RouteDecision decision, ApiKey key)
+    {
+        Log.Forbidden(_logger, key.Name, context.Request.Method, context.Request.Path.Value);
+        return ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.Forbidden);
+    }
+
+    private ApiKey? Authenticate(HttpContext context, out GatewayError failure)
     {
         var credential = CredentialReader.Read(context.Request.Headers);
-        if (credential.Key is null)
-        {
-            failure = credential.IsMalformed ? GatewayError.InvalidKey : GatewayError.MissingKey;
-            Log.Unauthenticated(_logger, failure, context.Connection.RemoteIpAddress?.ToString());
-            return null;
-        }
-
-        var key = _keys.Current.Find(credential.Key);
-        failure = key is null ? GatewayError.InvalidKey : GatewayError.None;
+        var key = credential.Key is null ? null : _keys.Current.Find(credential.Key);
         if (key is null)
         {
-            Log.Unauthenticated(_logger, failure, context.Connection.RemoteIpAddress?.ToString());
+            failure = credential.Key is null && !credential.IsMalformed ? GatewayError.MissingKey : GatewayError.InvalidKey;
+        }
+        else if (key.Disabled)
+        {
+            failure = GatewayError.InvalidKey;
+            key = null;
+        }
+        else if (!key.IsUsableAt(_timeProvider.GetUtcNow()))
+        {
+            failure = GatewayError.KeyExpired;
+            key = null;
+        }
+        else
+        {
+            failure = GatewayError.None;
+            return key;
         }
 
-        return key;
+        Log.Unauthenticated(_logger, failure, context.Connection.RemoteIpAddress?.ToString());
+        return null;
     }
 
     private static partial class Log
@@ -114,5 +129,8 @@ public sealed partial class GatewayPipeline
 
         [LoggerMessage(2001, LogLevel.Warning, "Key {KeyName} was refused model management: {Method} {Path}.", EventName = "ManagementForbidden")]
         public static partial void Forbidden(ILogger logger, string keyName, string method, string? path);
+
+        [LoggerMessage(2002, LogLevel.Information, "Key {KeyName} reached its limit on {Limit}.", EventName = "KeyRateLimited")]
+        public static partial void RateLimited(ILogger logger, string keyName, string? limit);
     }
 }

@@ -36,6 +36,10 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, IOptions<G
         return body;
     }
 
+    /// <summary>Answers 403 when the key's model allow-list does not cover <paramref name="model"/>.</summary>
+    public static Task WriteModelForbiddenAsync(HttpContext context, string model) =>
+        ErrorResponder.WriteAsync(context, ApiSurface.OpenAI, GatewayError.ModelForbidden, $"This key may not use the model '{model}'.", param: "model");
+
     public static Task WriteTranslationErrorAsync(HttpContext context, TranslationError error) =>
         ErrorResponder.WriteAsync(context.Response, ApiSurface.OpenAI, StatusCodes.Status400BadRequest, error.Message, "invalid_request_error", error.Param, error.Code);
 

@@ -14,9 +14,9 @@ namespace OllamaGateway.Pipeline;
 /// </summary>
 internal sealed partial class PassthroughHandler(IHttpForwarder forwarder, OllamaUpstream upstream, ILogger<PassthroughHandler> logger)
 {
-    public async Task HandleAsync(HttpContext context, ApiSurface surface, CancellationToken cancellationToken)
+    public async Task HandleAsync(HttpContext context, ApiSurface surface, CancellationToken cancellationToken, HttpTransformer? transformer = null)
     {
-        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, upstream.RequestConfig, PassthroughTransformer.Instance, cancellationToken);
+        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, upstream.RequestConfig, transformer ?? PassthroughTransformer.Instance, cancellationToken);
         if (error == ForwarderError.None)
         {
             return;

@@ -10,5 +10,7 @@ internal static class GatewayPaths
     public const string ModelPrefix = "/v1/models/";
     public const string OpenAIPrefix = "/v1";
     public const string OllamaChat = "/api/chat";
+    public const string OllamaTags = "/api/tags";
+    public const string OllamaPs = "/api/ps";
     public const string BlobsPrefix = "/api/blobs/";
 }
