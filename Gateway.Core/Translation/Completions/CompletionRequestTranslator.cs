@@ -1,0 +1,340 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Unicode;
+using static OllamaGateway.Translation.Completions.CompletionValueReader;
+
+namespace OllamaGateway.Translation.Completions;
+
+/// <summary>
+/// Translates an OpenAI legacy <c>POST /v1/completions</c> body into an Ollama <c>POST /api/generate</c> body.
+/// </summary>
+/// <remarks>
+/// A hand-written <see cref="Utf8JsonReader"/> walk, like <see cref="ChatRequestTranslator"/> and for the same
+/// reasons: every key is seen as written (duplicates, case variants and unknown keys are refused, see
+/// <see cref="JsonKeySet"/>), errors name the exact <c>param</c>, and null means absent. The native body is written
+/// by <see cref="CompletionRequestDraft.ToOllamaBody"/> from checked values only, so no client byte is forwarded.
+/// Where Ollama's own layer ignores a field it cannot honour (<c>echo</c>, <c>n</c>, <c>best_of</c>,
+/// <c>logit_bias</c>; wire reference §3.6), the gateway refuses it instead, so a caller never gets a reply that
+/// silently differs from what it asked for.
+/// </remarks>
+internal static class CompletionRequestTranslator
+{
+    private const string PromptKey = "prompt";
+
+    private static readonly JsonReaderOptions s_readerOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+        MaxDepth = 64,
+    };
+
+    /// <summary>Translates the client's body. Exactly one of the returned values is non-null.</summary>
+    /// <param name="openAiJson">The raw request body.</param>
+    public static (CompletionTranslation? Translation, TranslationError? Error) Translate(ReadOnlySpan<byte> openAiJson)
+    {
+        // Checked up front so that string reads below can only fail on bad escapes, never on bad bytes.
+        if (!Utf8.IsValid(openAiJson))
+        {
+            return (null, RequestErrors.InvalidJson());
+        }
+
+        var reader = new Utf8JsonReader(openAiJson, s_readerOptions);
+        var draft = new CompletionRequestDraft();
+        TranslationError? error;
+        try
+        {
+            error = ReadRequest(ref reader, draft);
+        }
+        catch (JsonException)
+        {
+            error = RequestErrors.InvalidJson();
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString throws this for an escaped lone surrogate ("\ud800"); token types are always checked first,
+            // so this is the only way here.
+            error = RequestErrors.InvalidJson();
+        }
+
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        bool stream = draft.Stream ?? false;
+
+        // include_usage only means something for a stream (OpenAI refuses it otherwise; Ollama ignores it).
+        bool includeUsage = stream && (draft.IncludeUsage ?? false);
+        return (new CompletionTranslation(draft.Model!, stream, includeUsage, draft.ToOllamaBody(), draft.User), null);
+    }
+
+    private static TranslationError? ReadRequest(ref Utf8JsonReader reader, CompletionRequestDraft draft)
+    {
+        if (!reader.Read())
+        {
+            return RequestErrors.InvalidJson();
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return reader.Read() ? RequestErrors.InvalidJson() : RequestErrors.NotAnObject();
+        }
+
+        var keys = new JsonKeySet(CompletionRequestFields.TopLevel);
+        while (ReadProperty(ref reader, out string name))
+        {
+            TranslationError? error = keys.Add(name, name) ?? ReadTopLevelValue(ref reader, name, draft);
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        // Anything after the root object is not JSON (a second value, garbage): Read throws on it.
+        if (reader.Read())
+        {
+            return RequestErrors.InvalidJson();
+        }
+
+        if (draft.Model is null)
+        {
+            return RequestErrors.Missing("model");
+        }
+
+        // OpenAI would default an absent prompt to "<|endoftext|>"; natively an absent prompt is an empty one,
+        // which loads the model instead of generating. Neither is what the caller wants.
+        if (draft.Prompt is null)
+        {
+            return RequestErrors.Missing(PromptKey);
+        }
+
+        return null;
+    }
+
+    private static TranslationError? ReadTopLevelValue(ref Utf8JsonReader reader, string name, CompletionRequestDraft draft)
+    {
+        if (CompletionRequestFields.IsPlatformOnly(name))
+        {
+            reader.Skip();
+            return null;
+        }
+
+        TranslationError? error;
+        switch (name)
+        {
+            case "model":
+                error = ReadString(ref reader, name, out string? model);
+                if (error is null && model is { Length: 0 })
+                {
+                    return RequestErrors.InvalidValue(name, "the model name must not be empty.");
+                }
+
+                draft.Model = model;
+                return error;
+            case PromptKey:
+                error = ReadPrompt(ref reader, out string? prompt);
+                draft.Prompt = prompt;
+                return error;
+            case "suffix":
+                error = ReadString(ref reader, name, out string? suffix);
+
+                // Natively "" is the same as no suffix (Go's zero value), so it is simply not sent.
+                draft.Suffix = suffix is { Length: > 0 } ? suffix : null;
+                return error;
+            case "max_tokens":
+                error = ReadTokenLimit(ref reader, name, out int? maxTokens);
+                draft.MaxTokens = maxTokens;
+                return error;
+            case "stop":
+                error = ReadStop(ref reader, name, out List<string>? stop);
+                draft.Stop = stop;
+                return error;
+            case "temperature":
+                error = ReadNumber(ref reader, name, out double? temperature);
+                draft.Temperature = temperature;
+                return error;
+            case "top_p":
+                error = ReadNumber(ref reader, name, out double? topP);
+                draft.TopP = topP;
+                return error;
+            case "seed":
+                error = ReadInt64(ref reader, name, out long? seed);
+                draft.Seed = seed;
+                return error;
+            case "presence_penalty":
+                error = ReadNumber(ref reader, name, out double? presence);
+                draft.PresencePenalty = presence;
+                return error;
+            case "frequency_penalty":
+                error = ReadNumber(ref reader, name, out double? frequency);
+                draft.FrequencyPenalty = frequency;
+                return error;
+            case "stream":
+                error = ReadBool(ref reader, name, out bool? stream);
+                draft.Stream = stream;
+                return error;
+            case "stream_options":
+                return ReadStreamOptions(ref reader, draft);
+            case "user":
+                error = ReadString(ref reader, name, out string? user);
+                draft.User = user;
+                return error;
+            case "echo":
+                error = ReadBool(ref reader, name, out bool? echo);
+
+                // Ollama's layer ignores echo, so the prompt would silently be missing from the text.
+                return error ?? (echo == true
+                    ? RequestErrors.InvalidValue(name, "echo is not supported by this gateway; omit it or send false.")
+                    : null);
+            case "n" or "best_of":
+                // Ollama produces exactly one choice; answering n>1 with one would silently break callers.
+                error = ReadInt64(ref reader, name, out long? count);
+                return error ?? (count is not null && count != 1
+                    ? RequestErrors.InvalidValue(name, $"this gateway only supports {name} = 1.")
+                    : null);
+            case "logprobs":
+                // Native generate logprobs exist, but the legacy shape (tokens, text_offset, top_logprobs as maps)
+                // is not translated: refuse any value rather than answer with logprobs:null.
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    return null;
+                }
+
+                reader.Skip();
+                return RequestErrors.Unsupported(name);
+            case "logit_bias":
+                return ReadLogitBias(ref reader, name);
+            default:
+                Debug.Assert(Array.IndexOf(CompletionRequestFields.TopLevel, name) < 0, $"Known key '{name}' has no reader.");
+                return RequestErrors.Unsupported(name);
+        }
+    }
+
+    /// <summary>
+    /// <c>prompt</c>: a non-empty string, or an array holding exactly one. Several prompts would need several
+    /// choices (n&gt;1 in effect), and token arrays cannot be turned back into text without the model's tokenizer.
+    /// An empty prompt is refused because natively it loads (or, with keep_alive 0, unloads) the model instead of
+    /// generating (wire reference §1.4).
+    /// </summary>
+    private static TranslationError? ReadPrompt(ref Utf8JsonReader reader, out string? prompt)
+    {
+        prompt = null;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null; // Absent; the missing-parameter check after the walk reports it.
+            case JsonTokenType.String:
+                prompt = reader.GetString()!;
+                return prompt.Length == 0 ? EmptyPrompt(PromptKey) : null;
+            case JsonTokenType.StartArray:
+                return ReadPromptArray(ref reader, out prompt);
+            default:
+                return RequestErrors.InvalidType(PromptKey, "a string or an array of one string", reader.TokenType);
+        }
+    }
+
+    private static TranslationError? ReadPromptArray(ref Utf8JsonReader reader, out string? prompt)
+    {
+        prompt = null;
+        int count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            string itemParam = $"{PromptKey}[{count}]";
+            if (reader.TokenType is JsonTokenType.Number or JsonTokenType.StartArray)
+            {
+                return RequestErrors.InvalidValue(
+                    PromptKey, "token arrays are not supported by this gateway; send the prompt as a string.");
+            }
+
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return RequestErrors.InvalidType(itemParam, "a string", reader.TokenType);
+            }
+
+            if (count > 0)
+            {
+                return RequestErrors.InvalidValue(
+                    PromptKey, "this gateway supports one prompt per request (n>1 prompts are not supported).");
+            }
+
+            prompt = reader.GetString()!;
+            if (prompt.Length == 0)
+            {
+                return EmptyPrompt(itemParam);
+            }
+
+            count++;
+        }
+
+        return count == 0 ? RequestErrors.EmptyArray(PromptKey) : null;
+    }
+
+    private static TranslationError EmptyPrompt(string param) =>
+        RequestErrors.InvalidValue(param, "the prompt must not be empty.");
+
+    private static TranslationError? ReadLogitBias(ref Utf8JsonReader reader, string param)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.StartObject:
+                // {} biases nothing (some clients send it by default); any entry would be silently ignored natively.
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    return null;
+                }
+
+                return RequestErrors.Unsupported(param);
+            default:
+                return RequestErrors.InvalidType(param, "an object", reader.TokenType);
+        }
+    }
+
+    private static TranslationError? ReadStreamOptions(ref Utf8JsonReader reader, CompletionRequestDraft draft)
+    {
+        const string Path = "stream_options";
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return RequestErrors.InvalidType(Path, "an object", reader.TokenType);
+        }
+
+        var keys = new JsonKeySet(CompletionRequestFields.StreamOptions);
+        while (ReadProperty(ref reader, out string name))
+        {
+            string param = $"{Path}.{name}";
+            TranslationError? error = keys.Add(name, param);
+            if (error is null)
+            {
+                switch (name)
+                {
+                    case "include_usage":
+                        error = ReadBool(ref reader, param, out bool? includeUsage);
+                        draft.IncludeUsage = includeUsage;
+                        break;
+                    case "include_obfuscation":
+                        // OpenAI pads chunks against side channels; Ollama has no such thing. Type-checked, dropped.
+                        error = ReadBool(ref reader, param, out _);
+                        break;
+                    default:
+                        error = RequestErrors.Unsupported(param);
+                        break;
+                }
+            }
+
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        return null;
+    }
+}
