@@ -35,6 +35,7 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton<PassthroughHandler>();
         services.TryAddSingleton<OpenAIExchange>();
         services.TryAddSingleton<ChatCompletionsHandler>();
+        services.TryAddSingleton<CompletionsHandler>();
         services.TryAddSingleton<EmbeddingsHandler>();
         services.TryAddSingleton<ModelsHandler>();
         services.TryAddSingleton<GatewayHandlers>();

@@ -73,6 +73,7 @@ public sealed partial class GatewayPipeline
     private Task DispatchAsync(HttpContext context, RouteDecision decision, ApiKey key, CancellationToken token) => decision.Kind switch
     {
         RouteKind.ChatCompletions => _handlers.Chat.HandleAsync(context, key, token),
+        RouteKind.Completions => _handlers.Completions.HandleAsync(context, key, token),
         RouteKind.Embeddings => _handlers.Embeddings.HandleAsync(context, key, token),
         RouteKind.ModelList => _handlers.Models.HandleAsync(context, key, modelId: null, token),
         RouteKind.ModelRetrieve => _handlers.Models.HandleAsync(context, key, RoutePolicy.ModelIdOf(context.Request.Path.Value!), token),

@@ -5,6 +5,7 @@ internal static class GatewayPaths
 {
     public const string Health = "/healthz";
     public const string ChatCompletions = "/v1/chat/completions";
+    public const string Completions = "/v1/completions";
     public const string Embeddings = "/v1/embeddings";
     public const string Models = "/v1/models";
     public const string ModelPrefix = "/v1/models/";

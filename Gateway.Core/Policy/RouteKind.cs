@@ -15,6 +15,9 @@ internal enum RouteKind
     /// <summary><c>POST /v1/chat/completions</c>, translated to <c>/api/chat</c>.</summary>
     ChatCompletions,
 
+    /// <summary><c>POST /v1/completions</c>, translated to <c>/api/generate</c>.</summary>
+    Completions,
+
     /// <summary><c>POST /v1/embeddings</c>, translated to <c>/api/embed</c>.</summary>
     Embeddings,
 

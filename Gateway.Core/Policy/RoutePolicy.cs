@@ -15,6 +15,7 @@ internal static partial class RoutePolicy
     {
         [GatewayPaths.Health] = new(RouteKind.Health, "GET", "HEAD"),
         [GatewayPaths.ChatCompletions] = new(RouteKind.ChatCompletions, "POST"),
+        [GatewayPaths.Completions] = new(RouteKind.Completions, "POST"),
         [GatewayPaths.Embeddings] = new(RouteKind.Embeddings, "POST"),
         [GatewayPaths.Models] = new(RouteKind.ModelList, "GET"),
         [GatewayPaths.OllamaChat] = new(RouteKind.NativeInference, "POST"),

@@ -22,6 +22,7 @@ public sealed class FunctionsMetadataTests
 
     [Theory]
     [InlineData("ChatCompletions", "v1/chat/completions", "post")]
+    [InlineData("Completions", "v1/completions", "post")]
     [InlineData("Embeddings", "v1/embeddings", "post")]
     [InlineData("Models", "v1/models", "get")]
     [InlineData("ModelById", "v1/models/{*id}", "get")]
@@ -37,7 +38,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void Metadata_HasNoOtherFunctions()
     {
-        Assert.Equal(["ChatCompletions", "Embeddings", "ModelById", "Models", "OllamaPassthrough"], Functions().Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(["ChatCompletions", "Completions", "Embeddings", "ModelById", "Models", "OllamaPassthrough"], Functions().Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -27,6 +27,7 @@ public sealed class RoutePolicyTests
     [InlineData("HEAD", "/api/blobs/sha256:2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db186d6e90", "Management", "Ollama")]
     [InlineData("GET", "/healthz", "Health", "Ollama")]
     [InlineData("POST", "/v1/embeddings", "Embeddings", "OpenAI")]
+    [InlineData("POST", "/v1/completions", "Completions", "OpenAI")]
     [InlineData("GET", "/v1/models", "ModelList", "OpenAI")]
     [InlineData("GET", "/v1/models/llama3.2:latest", "ModelRetrieve", "OpenAI")]
     [InlineData("GET", "/v1/models/alice/model:v1", "ModelRetrieve", "OpenAI")]

@@ -32,7 +32,7 @@ namespace OllamaGateway.Translation.Completions;
 /// that wrote something, call <see cref="WriteError"/> if the upstream ends or stalls before
 /// <see cref="TranslateLine"/> returned true, and call <see cref="WriteDone"/> at the end.</para>
 /// </remarks>
-internal sealed class CompletionStreamTranslator
+internal sealed class CompletionStreamTranslator : ISseStreamTranslator
 {
     private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private const int IdRandomLength = 29; // OpenAI's own legacy ids carry 29 characters after "cmpl-".
