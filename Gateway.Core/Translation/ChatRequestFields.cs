@@ -2,8 +2,11 @@ namespace OllamaGateway.Translation;
 
 /// <summary>
 /// The one place that says which OpenAI chat request keys the gateway understands. A key that is in none of
-/// these lists is refused with 400 naming it, so adding a feature (tools, response_format, images, reasoning)
-/// starts by moving its key here and teaching <see cref="ChatRequestTranslator"/> to map it.
+/// these lists is refused with 400 naming it, so adding a feature starts by moving its key here and teaching
+/// <see cref="ChatRequestTranslator"/> to map it. <c>logprobs</c> and <c>top_logprobs</c> are deliberately left out (refused):
+/// Ollama has them since v0.12.11, but mapping the per-token arrays back into OpenAI's <c>logprobs.content</c> in both the
+/// reply and every stream chunk is a separate piece of work, and silently dropping them would return replies without
+/// the data the client asked for.
 /// </summary>
 internal static class ChatRequestFields
 {

@@ -16,8 +16,8 @@ namespace OllamaGateway.Translation;
 /// <see cref="JsonKeySet"/>), the exact path of a bad value for the error's <c>param</c>
 /// (<c>messages[2].content[1].type</c>), and null treated as absent. Writing goes through the source-generated
 /// <see cref="OllamaJsonContext"/> from the checked values only, so no client byte is ever forwarded.
-/// To add a feature (tools, images, response_format), move its key into <see cref="ChatRequestFields"/>, read it
-/// here into <see cref="ChatRequestDraft"/>, and give the native DTO the field.
+/// To add a feature, move its key into <see cref="ChatRequestFields"/>, read it here (or in a reader beside this one,
+/// such as <see cref="ChatToolsReader"/>) into <see cref="ChatRequestDraft"/>, and give the native DTO the field.
 /// </remarks>
 internal static class ChatRequestTranslator
 {
