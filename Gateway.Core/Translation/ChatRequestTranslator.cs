@@ -64,7 +64,17 @@ internal static class ChatRequestTranslator
         }
 
         OllamaChatRequest native = draft.ToOllamaRequest();
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(native, OllamaJsonContext.Default.OllamaChatRequest);
+        byte[] body;
+        try
+        {
+            body = JsonSerializer.SerializeToUtf8Bytes(native, OllamaJsonContext.Default.OllamaChatRequest);
+        }
+        catch (JsonException)
+        {
+            // Copied JSON (tool parameters, a schema, parsed tool-call arguments) is decoded only when written: an
+            // escaped lone surrogate ("\ud800") inside it is not text and cannot be written, so it is the client's bad JSON.
+            return (null, RequestErrors.InvalidJson());
+        }
         bool stream = draft.Stream ?? false;
 
         // include_usage only means something for a stream (OpenAI refuses it otherwise; Ollama ignores it).

@@ -185,6 +185,18 @@ public class ChatRequestToolsTests
         Refuse($$$"""{"model":"m","messages":{{{messages}}} }""", param);
     }
 
+    [Theory]
+    [InlineData("""{"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{\"a\":\"\\ud800\"}"}}]}]}""")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"a":"\ud800"}}}]}""")]
+    public void LoneSurrogateInCopiedJson_Refused400NotThrown(string json)
+    {
+        (ChatTranslation? translation, TranslationError? error) = ChatRequestTranslator.Translate(Encoding.UTF8.GetBytes(json));
+
+        Assert.Null(translation);
+        Assert.NotNull(error);
+        Assert.Null(error.Param);
+    }
+
     [Fact]
     public void UnknownToolCallId_MessageNamesTheId()
     {
