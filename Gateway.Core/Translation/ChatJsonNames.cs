@@ -80,6 +80,21 @@ internal static class ChatJsonNames
     /// <summary>Finish reason <c>length</c>.</summary>
     public static readonly JsonEncodedText Length = JsonEncodedText.Encode("length");
 
+    /// <summary><c>tool_calls</c>, both the key and the finish reason (a stop that emitted tool calls).</summary>
+    public static readonly JsonEncodedText ToolCalls = JsonEncodedText.Encode("tool_calls");
+
+    /// <summary><c>type</c></summary>
+    public static readonly JsonEncodedText Type = JsonEncodedText.Encode("type");
+
+    /// <summary><c>function</c>, both the key and the only tool-call type.</summary>
+    public static readonly JsonEncodedText Function = JsonEncodedText.Encode("function");
+
+    /// <summary><c>name</c></summary>
+    public static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
+
+    /// <summary><c>arguments</c></summary>
+    public static readonly JsonEncodedText Arguments = JsonEncodedText.Encode("arguments");
+
     /// <summary>Error type for failures of the upstream or the gateway after a stream began.</summary>
     public const string ApiErrorType = "api_error";
 }

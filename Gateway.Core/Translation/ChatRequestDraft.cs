@@ -1,3 +1,4 @@
+using System.Text.Json;
 using OllamaGateway.Translation.Ollama;
 
 namespace OllamaGateway.Translation;
@@ -47,6 +48,18 @@ internal sealed class ChatRequestDraft
     /// <summary><c>user</c>.</summary>
     public string? User { get; set; }
 
+    /// <summary><c>tools</c>, checked.</summary>
+    public List<OllamaTool>? Tools { get; set; }
+
+    /// <summary><c>tool_choice:"none"</c>: the tools are not sent (Ollama has no tool_choice).</summary>
+    public bool DropTools { get; set; }
+
+    /// <summary>Native <c>format</c> from <c>response_format</c>.</summary>
+    public JsonElement? Format { get; set; }
+
+    /// <summary>Native <c>think</c> from <c>reasoning_effort</c>.</summary>
+    public JsonElement? Think { get; set; }
+
     /// <summary>Builds the native request. Call only after validation succeeded.</summary>
     public OllamaChatRequest ToOllamaRequest()
     {
@@ -69,6 +82,9 @@ internal sealed class ChatRequestDraft
             Messages = Messages!,
             Stream = Stream ?? false,
             Options = options.IsEmpty ? null : options,
+            Tools = DropTools ? null : Tools,
+            Format = Format,
+            Think = Think,
         };
     }
 }

@@ -2,8 +2,11 @@ namespace OllamaGateway.Translation;
 
 /// <summary>
 /// The one place that says which OpenAI chat request keys the gateway understands. A key that is in none of
-/// these lists is refused with 400 naming it, so adding a feature (tools, response_format, images, reasoning)
-/// starts by moving its key here and teaching <see cref="ChatRequestTranslator"/> to map it.
+/// these lists is refused with 400 naming it, so adding a feature starts by moving its key here and teaching
+/// <see cref="ChatRequestTranslator"/> to map it. <c>logprobs</c> and <c>top_logprobs</c> are deliberately left out (refused):
+/// Ollama has them since v0.12.11, but mapping the per-token arrays back into OpenAI's <c>logprobs.content</c> in both the
+/// reply and every stream chunk is a separate piece of work, and silently dropping them would return replies without
+/// the data the client asked for.
 /// </summary>
 internal static class ChatRequestFields
 {
@@ -12,32 +15,53 @@ internal static class ChatRequestFields
     [
         "model", "messages", "stream", "stream_options", "temperature", "top_p", "max_tokens",
         "max_completion_tokens", "stop", "seed", "presence_penalty", "frequency_penalty", "n", "user",
+        "tools", "tool_choice", "parallel_tool_calls", "response_format", "reasoning_effort",
     ];
 
     /// <summary>
     /// Top-level keys that only steer OpenAI's platform (storage, billing tier, caching, abuse tracking): accepted
-    /// and dropped, because they change nothing about the generated text. <c>parallel_tool_calls</c> is harmless only
-    /// while tools are refused; when tools arrive it must move to <see cref="Mapped"/> and be checked against them.
+    /// and dropped, because they change nothing about the generated text.
     /// </summary>
     public static readonly string[] PlatformOnly =
     [
-        "store", "metadata", "service_tier", "parallel_tool_calls", "prompt_cache_key", "safety_identifier",
+        "store", "metadata", "service_tier", "prompt_cache_key", "safety_identifier",
     ];
 
     /// <summary>Every top-level key the gateway knows (mapped or ignored); used to spot case variants.</summary>
     public static readonly string[] TopLevel = [.. Mapped, .. PlatformOnly];
 
     /// <summary>Keys of a message object. <c>name</c> is accepted and dropped, as Ollama's own layer does.</summary>
-    public static readonly string[] Message = ["role", "content", "name", "tool_call_id"];
+    public static readonly string[] Message = ["role", "content", "name", "tool_calls", "tool_call_id"];
 
     /// <summary>
-    /// Keys of a content part. Only <c>text</c> parts are translated today; the payload keys of the other OpenAI
-    /// part types are recognised so that the refusal names the part's <c>type</c>, not a stray key.
+    /// Keys of a content part. <c>text</c> and <c>image_url</c> parts are translated; the payload keys of the other
+    /// OpenAI part types are recognised so that the refusal names the part's <c>type</c>, not a stray key.
     /// </summary>
     public static readonly string[] ContentPart = ["type", "text", "image_url", "input_audio", "file", "refusal"];
 
     /// <summary>Keys of <c>stream_options</c>; <c>include_obfuscation</c> is platform-only and ignored.</summary>
     public static readonly string[] StreamOptions = ["include_usage", "include_obfuscation"];
+
+    /// <summary>Keys of an <c>image_url</c> object.</summary>
+    public static readonly string[] ImageUrl = ["url", "detail"];
+
+    /// <summary>Keys of a <c>tools[i]</c> entry and of a <c>tool_choice</c> object.</summary>
+    public static readonly string[] Tool = ["type", "function"];
+
+    /// <summary>Keys of <c>tools[i].function</c>.</summary>
+    public static readonly string[] ToolFunction = ["name", "description", "parameters", "strict"];
+
+    /// <summary>Keys of an assistant message's <c>tool_calls[j]</c>.</summary>
+    public static readonly string[] ToolCall = ["id", "type", "function"];
+
+    /// <summary>Keys of <c>tool_calls[j].function</c>.</summary>
+    public static readonly string[] ToolCallFunction = ["name", "arguments"];
+
+    /// <summary>Keys of <c>response_format</c>.</summary>
+    public static readonly string[] ResponseFormat = ["type", "json_schema"];
+
+    /// <summary>Keys of <c>response_format.json_schema</c>.</summary>
+    public static readonly string[] JsonSchema = ["name", "description", "schema", "strict"];
 
     /// <summary>Whether <paramref name="name"/> (exact, case-sensitive) is a platform-only key to accept and drop.</summary>
     public static bool IsPlatformOnly(string name) => Array.IndexOf(PlatformOnly, name) >= 0;

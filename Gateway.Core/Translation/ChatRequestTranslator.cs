@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using OllamaGateway.Translation.Ollama;
+using static OllamaGateway.Translation.ChatJsonReading;
 
 namespace OllamaGateway.Translation;
 
@@ -15,8 +16,8 @@ namespace OllamaGateway.Translation;
 /// <see cref="JsonKeySet"/>), the exact path of a bad value for the error's <c>param</c>
 /// (<c>messages[2].content[1].type</c>), and null treated as absent. Writing goes through the source-generated
 /// <see cref="OllamaJsonContext"/> from the checked values only, so no client byte is ever forwarded.
-/// To add a feature (tools, images, response_format), move its key into <see cref="ChatRequestFields"/>, read it
-/// here into <see cref="ChatRequestDraft"/>, and give the native DTO the field.
+/// To add a feature, move its key into <see cref="ChatRequestFields"/>, read it here (or in a reader beside this one,
+/// such as <see cref="ChatToolsReader"/>) into <see cref="ChatRequestDraft"/>, and give the native DTO the field.
 /// </remarks>
 internal static class ChatRequestTranslator
 {
@@ -63,7 +64,17 @@ internal static class ChatRequestTranslator
         }
 
         OllamaChatRequest native = draft.ToOllamaRequest();
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(native, OllamaJsonContext.Default.OllamaChatRequest);
+        byte[] body;
+        try
+        {
+            body = JsonSerializer.SerializeToUtf8Bytes(native, OllamaJsonContext.Default.OllamaChatRequest);
+        }
+        catch (JsonException)
+        {
+            // Copied JSON (tool parameters, a schema, parsed tool-call arguments) is decoded only when written: an
+            // escaped lone surrogate ("\ud800") inside it is not text and cannot be written, so it is the client's bad JSON.
+            return (null, RequestErrors.InvalidJson());
+        }
         bool stream = draft.Stream ?? false;
 
         // include_usage only means something for a stream (OpenAI refuses it otherwise; Ollama ignores it).
@@ -190,6 +201,24 @@ internal static class ChatRequestTranslator
                 error = ReadString(ref reader, name, out string? user);
                 draft.User = user;
                 return error;
+            case "tools":
+                error = ChatToolsReader.ReadTools(ref reader, out List<OllamaTool>? tools);
+                draft.Tools = tools;
+                return error;
+            case "tool_choice":
+                error = ChatToolsReader.ReadToolChoice(ref reader, out bool dropTools);
+                draft.DropTools = dropTools;
+                return error;
+            case "parallel_tool_calls":
+                return ChatToolsReader.ReadParallelToolCalls(ref reader);
+            case "response_format":
+                error = ChatResponseFormatReader.Read(ref reader, out JsonElement? format);
+                draft.Format = format;
+                return error;
+            case "reasoning_effort":
+                error = ReasoningEffort.Read(ref reader, out JsonElement? think);
+                draft.Think = think;
+                return error;
             default:
                 Debug.Assert(Array.IndexOf(ChatRequestFields.Mapped, name) < 0, $"Mapped key '{name}' has no reader.");
                 return RequestErrors.Unsupported(name);
@@ -210,9 +239,14 @@ internal static class ChatRequestTranslator
         }
 
         var messages = new List<OllamaChatMessage>();
+
+        // Call id -> function name of the assistant tool calls seen so far, so a tool result can name its function
+        // (native tool_name, which templates render; Ollama's layer resolves it the same way, reference §3.3). A later
+        // call with a reused id wins, as Ollama searches from the most recent message backwards.
+        var toolCallNames = new Dictionary<string, string>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            TranslationError? error = ReadMessage(ref reader, messages.Count, out OllamaChatMessage? message);
+            TranslationError? error = ReadMessage(ref reader, messages.Count, toolCallNames, out OllamaChatMessage? message);
             if (error is not null)
             {
                 return error;
@@ -231,7 +265,8 @@ internal static class ChatRequestTranslator
         return null;
     }
 
-    private static TranslationError? ReadMessage(ref Utf8JsonReader reader, int index, out OllamaChatMessage? message)
+    private static TranslationError? ReadMessage(
+        ref Utf8JsonReader reader, int index, Dictionary<string, string> toolCallNames, out OllamaChatMessage? message)
     {
         message = null;
         string path = $"messages[{index}]";
@@ -242,17 +277,22 @@ internal static class ChatRequestTranslator
 
         string? role = null;
         string? content = null;
+        List<string>? images = null;
         string? toolCallId = null;
+        List<OllamaToolCall>? toolCalls = null;
+        bool sawToolCalls = false;
         var keys = new JsonKeySet(ChatRequestFields.Message);
         while (ReadProperty(ref reader, out string name))
         {
             string param = $"{path}.{name}";
             TranslationError? error = keys.Add(name, param);
+            sawToolCalls |= name == "tool_calls" && reader.TokenType != JsonTokenType.Null;
             error ??= name switch
             {
                 "role" => ReadString(ref reader, param, out role),
-                "content" => ReadContent(ref reader, param, out content),
+                "content" => ReadContent(ref reader, param, out content, out images),
                 "name" => ReadString(ref reader, param, out _), // participant name: Ollama has none; dropped, as Ollama's layer does.
+                "tool_calls" => ChatToolCallsReader.ReadToolCalls(ref reader, param, out toolCalls),
                 "tool_call_id" => ReadString(ref reader, param, out toolCallId),
                 _ => RequestErrors.Unsupported(param),
             };
@@ -281,24 +321,64 @@ internal static class ChatRequestTranslator
                 $"{path}.role", $"'{role}' is not a supported role. Supported: system, developer, user, assistant, tool.");
         }
 
-        if (content is null)
+        // Only assistant messages carry tool calls (OpenAI's schema); elsewhere they would be a client mix-up.
+        if (sawToolCalls && nativeRole != "assistant")
         {
-            // Only an assistant message with tool_calls may omit content, and tool_calls are not supported yet.
+            return RequestErrors.Unsupported($"{path}.tool_calls");
+        }
+
+        // Content may be null or absent only on an assistant message that calls tools (reference §2.2, pitfall 8).
+        if (content is null && toolCalls is null)
+        {
             return RequestErrors.Missing($"{path}.content");
         }
 
-        if (toolCallId is not null && nativeRole != "tool")
+        // OpenAI takes image parts in user messages only; elsewhere a model template would not expect them.
+        if (images is not null && nativeRole != "user")
+        {
+            return RequestErrors.InvalidValue($"{path}.content", "image parts are only allowed in user messages.");
+        }
+
+        string? toolName = null;
+        if (nativeRole == "tool")
+        {
+            if (string.IsNullOrEmpty(toolCallId))
+            {
+                return RequestErrors.Missing($"{path}.tool_call_id");
+            }
+
+            if (!toolCallNames.TryGetValue(toolCallId, out toolName))
+            {
+                return RequestErrors.InvalidValue(
+                    $"{path}.tool_call_id", $"no earlier assistant message has a tool call with id '{toolCallId}'.");
+            }
+        }
+        else if (toolCallId is not null)
         {
             return RequestErrors.Unsupported($"{path}.tool_call_id");
         }
 
-        message = new OllamaChatMessage { Role = nativeRole, Content = content, ToolCallId = toolCallId };
+        foreach (OllamaToolCall call in toolCalls ?? [])
+        {
+            toolCallNames[call.Id!] = call.Function.Name;
+        }
+
+        message = new OllamaChatMessage
+        {
+            Role = nativeRole,
+            Content = content ?? string.Empty,
+            Images = images,
+            ToolCalls = toolCalls,
+            ToolName = toolName,
+            ToolCallId = toolCallId,
+        };
         return null;
     }
 
-    private static TranslationError? ReadContent(ref Utf8JsonReader reader, string param, out string? content)
+    private static TranslationError? ReadContent(ref Utf8JsonReader reader, string param, out string? content, out List<string>? images)
     {
         content = null;
+        images = null;
         switch (reader.TokenType)
         {
             case JsonTokenType.Null:
@@ -307,37 +387,49 @@ internal static class ChatRequestTranslator
                 content = reader.GetString();
                 return null;
             case JsonTokenType.StartArray:
-                return ReadContentParts(ref reader, param, out content);
+                return ReadContentParts(ref reader, param, out content, out images);
             default:
                 return RequestErrors.InvalidType(param, "a string or an array of content parts", reader.TokenType);
         }
     }
 
     /// <summary>
-    /// Joins the text parts into the one native string (native content is a string only). The reference's
-    /// recommended deviation from Ollama, which instead splits parts into several same-role messages. Parts are
-    /// joined with a newline so separate parts never run into one word.
+    /// Joins the text parts into the one native string (native content is a string only) and collects the image
+    /// parts into the same message's <c>images</c>. The reference's recommended deviation from Ollama, which instead
+    /// splits parts into several same-role messages (§3.3). Text parts are joined with a newline so separate parts
+    /// never run into one word; the position of images among the text is not kept, as natively it cannot be.
     /// </summary>
-    private static TranslationError? ReadContentParts(ref Utf8JsonReader reader, string param, out string? content)
+    private static TranslationError? ReadContentParts(ref Utf8JsonReader reader, string param, out string? content, out List<string>? images)
     {
         content = null;
+        images = null;
         var text = new StringBuilder();
         int index = 0;
+        int textParts = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             string partPath = $"{param}[{index}]";
-            TranslationError? error = ReadContentPart(ref reader, partPath, out string? partText);
+            TranslationError? error = ReadContentPart(ref reader, partPath, out string? partText, out string? image);
             if (error is not null)
             {
                 return error;
             }
 
-            if (index > 0)
+            if (image is not null)
             {
-                text.Append('\n');
+                (images ??= []).Add(image);
+            }
+            else
+            {
+                if (textParts > 0)
+                {
+                    text.Append('\n');
+                }
+
+                text.Append(partText);
+                textParts++;
             }
 
-            text.Append(partText);
             index++;
         }
 
@@ -350,9 +442,13 @@ internal static class ChatRequestTranslator
         return null;
     }
 
-    private static TranslationError? ReadContentPart(ref Utf8JsonReader reader, string path, out string? text)
+    private static TranslationError? ReadContentPart(ref Utf8JsonReader reader, string path, out string? text, out string? image)
     {
         text = null;
+        image = null;
+        bool sawImageUrl = false;
+        string? imageUrl = null;
+        string imageUrlPath = path;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             return RequestErrors.InvalidType(path, "an object", reader.TokenType);
@@ -376,8 +472,12 @@ internal static class ChatRequestTranslator
                     case "text":
                         error = ReadString(ref reader, param, out text);
                         break;
-                    case "image_url" or "input_audio" or "file" or "refusal":
-                        // Payloads of part types translated in later issues; the refusal below names the type.
+                    case "image_url":
+                        sawImageUrl = reader.TokenType != JsonTokenType.Null;
+                        error = ChatImageUrlReader.ReadImageUrl(ref reader, param, out imageUrl, out imageUrlPath);
+                        break;
+                    case "input_audio" or "file" or "refusal":
+                        // Payloads of part types the gateway does not translate; the refusal below names the type.
                         hasOtherPayload = true;
                         otherPayloadKey = name;
                         reader.Skip();
@@ -394,21 +494,35 @@ internal static class ChatRequestTranslator
             }
         }
 
-        // The one switch to extend when image_url (and later input_audio) parts are translated.
+        // The one switch to extend when more part types (input_audio) are translated.
         switch (type)
         {
             case null:
                 return RequestErrors.Missing($"{path}.type");
             case "text":
-                if (hasOtherPayload)
+                if (hasOtherPayload || sawImageUrl)
                 {
-                    return RequestErrors.Unsupported($"{path}.{otherPayloadKey}");
+                    return RequestErrors.Unsupported($"{path}.{otherPayloadKey ?? "image_url"}");
                 }
 
                 return text is null ? RequestErrors.Missing($"{path}.text") : null;
+            case "image_url":
+                if (hasOtherPayload || text is not null)
+                {
+                    return RequestErrors.Unsupported($"{path}.{otherPayloadKey ?? "text"}");
+                }
+
+                if (!sawImageUrl)
+                {
+                    return RequestErrors.Missing($"{path}.image_url");
+                }
+
+                return imageUrl is null
+                    ? RequestErrors.Missing(imageUrlPath)
+                    : ChatImageUrlReader.ToBase64(imageUrl, imageUrlPath, out image);
             default:
                 return RequestErrors.InvalidValue(
-                    $"{path}.type", $"content parts of type '{type}' are not supported by this gateway; only 'text' is.");
+                    $"{path}.type", $"content parts of type '{type}' are not supported by this gateway; only 'text' and 'image_url' are.");
         }
     }
 
@@ -499,99 +613,6 @@ internal static class ChatRequestTranslator
             default:
                 return RequestErrors.InvalidType(Param, "a string or an array of strings", reader.TokenType);
         }
-    }
-
-    /// <summary>
-    /// Advances to the next property of the current object. Returns false at the object's end; otherwise the
-    /// reader is left on the property's value and <paramref name="name"/> holds the key.
-    /// </summary>
-    private static bool ReadProperty(ref Utf8JsonReader reader, out string name)
-    {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.EndObject)
-        {
-            name = string.Empty;
-            return false;
-        }
-
-        Debug.Assert(reader.TokenType == JsonTokenType.PropertyName, "The reader validates object structure.");
-        name = reader.GetString()!;
-        reader.Read();
-        return true;
-    }
-
-    private static TranslationError? ReadString(ref Utf8JsonReader reader, string param, out string? value)
-    {
-        value = null;
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            return RequestErrors.InvalidType(param, "a string", reader.TokenType);
-        }
-
-        value = reader.GetString();
-        return null;
-    }
-
-    private static TranslationError? ReadBool(ref Utf8JsonReader reader, string param, out bool? value)
-    {
-        value = reader.TokenType switch
-        {
-            JsonTokenType.True => true,
-            JsonTokenType.False => false,
-            _ => null,
-        };
-        return value is not null || reader.TokenType == JsonTokenType.Null
-            ? null
-            : RequestErrors.InvalidType(param, "a boolean", reader.TokenType);
-    }
-
-    private static TranslationError? ReadNumber(ref Utf8JsonReader reader, string param, out double? value)
-    {
-        value = null;
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        if (reader.TokenType != JsonTokenType.Number)
-        {
-            return RequestErrors.InvalidType(param, "a number", reader.TokenType);
-        }
-
-        if (!reader.TryGetDouble(out double number) || !double.IsFinite(number))
-        {
-            return RequestErrors.InvalidValue(param, "the number is out of range.");
-        }
-
-        value = number;
-        return null;
-    }
-
-    private static TranslationError? ReadInt64(ref Utf8JsonReader reader, string param, out long? value)
-    {
-        value = null;
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        if (reader.TokenType != JsonTokenType.Number)
-        {
-            return RequestErrors.InvalidType(param, "an integer", reader.TokenType);
-        }
-
-        if (!reader.TryGetInt64(out long number))
-        {
-            return RequestErrors.NotAnInteger(param);
-        }
-
-        value = number;
-        return null;
     }
 
     private static TranslationError? ReadTokenLimit(ref Utf8JsonReader reader, string param, out int? value)

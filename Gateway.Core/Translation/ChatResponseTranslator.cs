@@ -59,7 +59,7 @@ internal static class ChatResponseTranslator
             return false;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(256 + line.Content.Length + line.Thinking.Length);
+        var buffer = new ArrayBufferWriter<byte>(256 + line.Content.Length + line.Thinking.Length + (128 * line.ToolCalls.Count));
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -74,19 +74,37 @@ internal static class ChatResponseTranslator
             writer.WriteNumber(ChatJsonNames.Index, 0);
             writer.WriteStartObject(ChatJsonNames.Message);
             writer.WriteString(ChatJsonNames.Role, ChatJsonNames.Assistant);
-            writer.WriteString(ChatJsonNames.Content, line.Content);
+            bool hasToolCalls = line.ToolCalls.Count > 0;
+            if (hasToolCalls && line.Content.IsEmpty)
+            {
+                // OpenAI's shape for a reply that only calls tools (reference pitfall 25); Ollama's layer sends "".
+                writer.WriteNull(ChatJsonNames.Content);
+            }
+            else
+            {
+                writer.WriteString(ChatJsonNames.Content, line.Content);
+            }
+
             if (!line.Thinking.IsEmpty)
             {
                 // Reasoning is kept out of content, under the name Ollama's own layer uses.
                 writer.WriteString(ChatJsonNames.Reasoning, line.Thinking);
             }
 
+            if (hasToolCalls)
+            {
+                ChatToolCallJson.Write(writer, line.ToolCalls, firstIndex: null);
+            }
+
             writer.WriteEndObject();
             writer.WriteNull(ChatJsonNames.Logprobs);
 
             // A missing done_reason finishes as "stop" here too (Ollama's layer says null): OpenAI clients
-            // expect a reason on a complete reply.
-            writer.WriteString(ChatJsonNames.FinishReason, line.FinishReason);
+            // expect a reason on a complete reply. A stop that called tools is "tool_calls"; "length" stays "length",
+            // since the calls may be cut off (reference pitfall 4, Ollama >= v0.32.6).
+            writer.WriteString(
+                ChatJsonNames.FinishReason,
+                hasToolCalls && !line.StoppedForLength ? ChatJsonNames.ToolCalls : line.FinishReason);
             writer.WriteEndObject();
             writer.WriteEndArray();
 

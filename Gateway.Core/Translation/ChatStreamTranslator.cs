@@ -16,6 +16,9 @@ namespace OllamaGateway.Translation;
 /// even when that line is empty (with <c>content:""</c>), so the client sees the role at once.</item>
 /// <item>After it, lines with empty content are skipped rather than sent as empty deltas: they carry nothing and
 /// Ollama sends many of them around thinking and tool calls.</item>
+/// <item>Native <c>tool_calls</c> (on any line, the final one included) go in their own chunk after the line's
+/// content, each call whole in one <c>delta.tool_calls</c> fragment with an <c>index</c> counted across the stream; the
+/// finish reason is then <c>tool_calls</c> instead of <c>stop</c> (never instead of <c>length</c>).</item>
 /// <item>Native <c>thinking</c> goes in <c>delta.reasoning</c>, in its own chunk before the line's content, as
 /// Ollama's layer splits it; it never enters <c>content</c>.</item>
 /// <item>The <c>done:true</c> line's own content (it can carry the last piece) is sent before the finish chunk
@@ -52,6 +55,7 @@ internal sealed class ChatStreamTranslator : ISseStreamTranslator
     private readonly OllamaChatLine _line = new();
     private Utf8JsonWriter? _writer;
     private bool _roleSent;
+    private int _toolCallCount;
     private bool _doneWritten;
 
     /// <summary>Creates the translator for one response; every chunk carries the same id, created and model.</summary>
@@ -108,9 +112,16 @@ internal sealed class ChatStreamTranslator : ISseStreamTranslator
             WriteDeltaChunk(output, ChatJsonNames.Reasoning, _line.Thinking);
         }
 
-        if (!_line.Content.IsEmpty || !_roleSent)
+        // The opening chunk carries the role: with content "" when the first line has nothing else to say, but on the
+        // tool-call chunk when the first line is only a call (OpenAI's own first chunk then has no content).
+        if (!_line.Content.IsEmpty || (!_roleSent && _line.ToolCalls.Count == 0))
         {
             WriteDeltaChunk(output, ChatJsonNames.Content, _line.Content);
+        }
+
+        if (_line.ToolCalls.Count > 0)
+        {
+            WriteToolCallsChunk(output, _line.ToolCalls);
         }
 
         if (!_line.Done)
@@ -118,7 +129,8 @@ internal sealed class ChatStreamTranslator : ISseStreamTranslator
             return false;
         }
 
-        WriteFinishChunk(output, _line.FinishReason);
+        // "stop" becomes "tool_calls" once any call was streamed; "length" stays (reference §3.5 step 5, pitfall 4).
+        WriteFinishChunk(output, _toolCallCount > 0 && !_line.StoppedForLength ? ChatJsonNames.ToolCalls : _line.FinishReason);
         if (_includeUsage)
         {
             WriteUsageChunk(output, _line.PromptEvalCount, _line.EvalCount);
@@ -180,6 +192,28 @@ internal sealed class ChatStreamTranslator : ISseStreamTranslator
 
         writer.WriteString(field, text);
 
+        writer.WriteEndObject();
+        writer.WriteNull(ChatJsonNames.Logprobs);
+        writer.WriteNull(ChatJsonNames.FinishReason);
+        EndChunk(output, writer);
+    }
+
+    /// <summary>
+    /// Writes one chunk with the line's calls as <c>delta.tool_calls</c>, each whole (id, type, name and the full
+    /// arguments string), indexed across the whole stream as Ollama's layer and OpenAI clients expect.
+    /// </summary>
+    private void WriteToolCallsChunk(IBufferWriter<byte> output, IReadOnlyList<OllamaLineToolCall> calls)
+    {
+        Utf8JsonWriter writer = BeginChunk(output);
+        writer.WriteStartObject(ChatJsonNames.Delta);
+        if (!_roleSent)
+        {
+            writer.WriteString(ChatJsonNames.Role, ChatJsonNames.Assistant);
+            _roleSent = true;
+        }
+
+        ChatToolCallJson.Write(writer, calls, _toolCallCount);
+        _toolCallCount += calls.Count;
         writer.WriteEndObject();
         writer.WriteNull(ChatJsonNames.Logprobs);
         writer.WriteNull(ChatJsonNames.FinishReason);

@@ -15,12 +15,19 @@ internal sealed class OllamaChatLine
     private int _contentLength;
     private byte[] _thinking = [];
     private int _thinkingLength;
+    private readonly List<OllamaLineToolCall> _toolCalls = [];
 
     /// <summary>Unescaped UTF-8 of <c>message.content</c> (empty when absent or null).</summary>
     public ReadOnlySpan<byte> Content => _content.AsSpan(0, _contentLength);
 
     /// <summary>Unescaped UTF-8 of <c>message.thinking</c> (empty when absent or null).</summary>
     public ReadOnlySpan<byte> Thinking => _thinking.AsSpan(0, _thinkingLength);
+
+    /// <summary>
+    /// <c>message.tool_calls</c>, in order (empty when absent). They may come on any line, the final one included
+    /// (reference §1.3), and each arrives whole: Ollama does not stream arguments piecemeal.
+    /// </summary>
+    public IReadOnlyList<OllamaLineToolCall> ToolCalls => _toolCalls;
 
     /// <summary><c>done</c>: true only on the final line.</summary>
     public bool Done { get; private set; }
@@ -51,6 +58,7 @@ internal sealed class OllamaChatLine
     {
         _contentLength = 0;
         _thinkingLength = 0;
+        _toolCalls.Clear();
         Done = false;
         StoppedForLength = false;
         PromptEvalCount = 0;
@@ -66,7 +74,7 @@ internal sealed class OllamaChatLine
         var reader = new Utf8JsonReader(json);
         try
         {
-            return ReadRoot(ref reader);
+            return ReadRoot(ref reader, json);
         }
         catch (JsonException)
         {
@@ -74,7 +82,7 @@ internal sealed class OllamaChatLine
         }
     }
 
-    private bool ReadRoot(ref Utf8JsonReader reader)
+    private bool ReadRoot(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -87,7 +95,7 @@ internal sealed class OllamaChatLine
             if (reader.ValueTextEquals("message"u8))
             {
                 reader.Read();
-                ok = ReadMessage(ref reader);
+                ok = ReadMessage(ref reader, json);
             }
             else if (reader.ValueTextEquals("done"u8))
             {
@@ -135,7 +143,7 @@ internal sealed class OllamaChatLine
         return !reader.Read();
     }
 
-    private bool ReadMessage(ref Utf8JsonReader reader)
+    private bool ReadMessage(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -160,9 +168,133 @@ internal sealed class OllamaChatLine
                 reader.Read();
                 ok = TryCopyText(ref reader, ref _thinking, out _thinkingLength);
             }
+            else if (reader.ValueTextEquals("tool_calls"u8))
+            {
+                reader.Read();
+                ok = ReadToolCalls(ref reader, json);
+            }
             else
             {
-                // role, tool_calls, images...: tool calls are translated in a later issue.
+                // role, images...: nothing an OpenAI client reads.
+                reader.Read();
+                reader.Skip();
+                ok = true;
+            }
+
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool ReadToolCalls(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (!ReadToolCall(ref reader, json))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool ReadToolCall(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        string? id = null;
+        string? name = null;
+        byte[]? arguments = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool ok;
+            if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                ok = reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
+                id = reader.TokenType == JsonTokenType.String ? TryGetString(ref reader) : null;
+                ok &= reader.TokenType != JsonTokenType.String || id is not null;
+            }
+            else if (reader.ValueTextEquals("function"u8))
+            {
+                reader.Read();
+                ok = ReadToolCallFunction(ref reader, json, out name, out arguments);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+                ok = true;
+            }
+
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        // A call without a function name cannot be answered by the client: a broken upstream, not a call.
+        if (string.IsNullOrEmpty(name))
+        {
+            return false;
+        }
+
+        _toolCalls.Add(new OllamaLineToolCall(string.IsNullOrEmpty(id) ? null : id, name, arguments ?? "{}"u8.ToArray()));
+        return true;
+    }
+
+    private static bool ReadToolCallFunction(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, out string? name, out byte[]? arguments)
+    {
+        name = null;
+        arguments = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool ok;
+            if (reader.ValueTextEquals("name"u8))
+            {
+                reader.Read();
+                ok = reader.TokenType == JsonTokenType.String;
+                name = ok ? TryGetString(ref reader) : null;
+            }
+            else if (reader.ValueTextEquals("arguments"u8))
+            {
+                reader.Read();
+                ok = reader.TokenType is JsonTokenType.StartObject or JsonTokenType.Null;
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    // The object's own bytes, copied verbatim: the reader is over one contiguous line, so the value
+                    // runs from its first token to where Skip leaves the reader. Already validated JSON and UTF-8.
+                    int start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    arguments = json[start..(int)reader.BytesConsumed].ToArray();
+                }
+            }
+            else
+            {
+                // index: OpenAI's index is counted by the translator across the whole stream instead.
                 reader.Read();
                 reader.Skip();
                 ok = true;

@@ -129,7 +129,8 @@ public class ChatRequestTranslatorTests
     {
         JsonElement messages = Body(Translate("""
             {"model":"m","messages":[{"role":"system","content":"s"},{"role":"user","content":"u"},
-             {"role":"assistant","content":"a"},{"role":"tool","content":"t","tool_call_id":"call_1"}]}
+             {"role":"assistant","content":"a","tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"}}]},
+             {"role":"tool","content":"t","tool_call_id":"call_1"}]}
             """)).GetProperty("messages");
 
         Assert.Equal(["system", "user", "assistant", "tool"], messages.EnumerateArray().Select(m => m.GetProperty("role").GetString()));

@@ -1,9 +1,10 @@
+using System.Text.Json;
+
 namespace OllamaGateway.Translation.Ollama;
 
 /// <summary>
 /// The body of Ollama's <c>POST /api/chat</c> as the gateway writes it: only what the translator checked.
-/// Serialised by <see cref="OllamaJsonContext"/> (snake_case, nulls omitted). Later issues add <c>tools</c>,
-/// <c>format</c> and <c>think</c> here.
+/// Serialised by <see cref="OllamaJsonContext"/> (snake_case, nulls omitted).
 /// </summary>
 internal sealed record OllamaChatRequest
 {
@@ -18,4 +19,16 @@ internal sealed record OllamaChatRequest
 
     /// <summary>Sampler options; null (omitted) when the client set none, so the Modelfile's tuning applies.</summary>
     public OllamaOptions? Options { get; init; }
+
+    /// <summary>Tool definitions; null when the client sent none or chose <c>tool_choice:"none"</c>.</summary>
+    public IReadOnlyList<OllamaTool>? Tools { get; init; }
+
+    /// <summary><c>"json"</c> or a JSON Schema object (since v0.5.0); null means unset.</summary>
+    public JsonElement? Format { get; init; }
+
+    /// <summary>
+    /// <c>false</c> or a level string (<c>"low"</c>, <c>"medium"</c>, <c>"high"</c>, <c>"max"</c>). Null (omitted) when the
+    /// client gave no <c>reasoning_effort</c>: thinking models then think by default (since v0.12.4).
+    /// </summary>
+    public JsonElement? Think { get; init; }
 }
