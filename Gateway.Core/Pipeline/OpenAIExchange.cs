@@ -112,6 +112,7 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, IOptions<G
     public Task WriteUnusableAnswerAsync(HttpContext context, string? problem)
     {
         Log.UnusableAnswer(logger, problem);
+        context.Response.Headers["x-should-retry"] = "false";
         return ErrorResponder.WriteAsync(context, ApiSurface.OpenAI, GatewayError.UpstreamInvalidResponse);
     }
 
@@ -199,6 +200,18 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, IOptions<G
 
         // SDKs dispatch on the status; the code tells a missing model apart as OpenAI's own API does.
         var code = status == StatusCodes.Status404NotFound ? "model_not_found" : null;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // Ollama's queue is full: worth retrying shortly (wire pitfall 27).
+            context.Response.Headers.RetryAfter = "1";
+        }
+        else if (status >= StatusCodes.Status500InternalServerError)
+        {
+            // Ollama's other 5xx answers (a bad option type, a crashed runner) do not go away on retry;
+            // the SDKs retry 5xx twice unless told otherwise.
+            context.Response.Headers["x-should-retry"] = "false";
+        }
+
         await ErrorResponder.WriteAsync(context.Response, ApiSurface.OpenAI, status, message, ErrorResponder.OpenAITypeFor(status), null, code);
     }
 

@@ -129,4 +129,32 @@ public sealed class ChatCompletionsStreamingTests
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Empty(host.Emulator.Requests);
     }
+
+    [Fact]
+    public async Task OllamaQueueFull_Returns503WithRetryAfter()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        using var client = host.CreateClient();
+        host.Emulator.FailNextRequests(1);
+
+        using var response = await PostStreamAsync(client);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+        Assert.Equal("api_error", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task OllamaInternalError_SaysNotToRetry()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        using var client = host.CreateClient();
+        host.Emulator.FailNextRequests(1, 500, "runner process has terminated");
+
+        using var response = await PostStreamAsync(client);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("false", response.Headers.GetValues("x-should-retry").Single());
+        Assert.Equal("runner process has terminated", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString());
+    }
 }

@@ -117,13 +117,13 @@ public sealed class OpenAISdkChatTests : IAsyncLifetime
     [Fact]
     public async Task UnsupportedParameter_RaisesA400NamingIt()
     {
-        var options = new ChatCompletionOptions { ResponseFormat = ChatResponseFormat.CreateJsonObjectFormat() };
+        var options = new ChatCompletionOptions { IncludeLogProbabilities = true };
 
         var error = await Assert.ThrowsAsync<ClientResultException>(() => Client().CompleteChatAsync([new UserChatMessage("hi")], options));
 
         Assert.Equal(400, error.Status);
         var body = JsonDocument.Parse(error.GetRawResponse()!.Content.ToString()).RootElement.GetProperty("error");
-        Assert.Equal("response_format", body.GetProperty("param").GetString());
+        Assert.Equal("logprobs", body.GetProperty("param").GetString());
         Assert.Empty(_host.Emulator.Requests);
     }
 
