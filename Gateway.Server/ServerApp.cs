@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using OllamaGateway.Hosting;
+using OllamaGateway.Server.Hosting;
 using OllamaGateway.Server.Tls;
 
 namespace OllamaGateway.Server;
@@ -19,7 +20,7 @@ internal static class ServerApp
             builder.WebHost.UseUrls(ServerTls.DefaultUrls(builder.Configuration, builder.Environment.ContentRootPath) ?? DefaultUrls);
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(KestrelHardening.Apply);
         builder.AddServerTls();
         builder.AddGateway();
         return builder;

@@ -18,6 +18,15 @@ public sealed class GatewayOptions
     /// <summary>Largest request body accepted on inference routes, in bytes (413 above it).</summary>
     public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>Largest request body on read-only routes such as <c>/api/show</c>, in bytes (413 above it).</summary>
+    public long MaxReadBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Largest request body on model-management routes (admin keys only), in bytes; null for no cap, the
+    /// default, because a model blob upload can be many gigabytes.
+    /// </summary>
+    public long? MaxManagementBodyBytes { get; set; }
+
     /// <summary>Largest non-streamed upstream answer the gateway will translate, in bytes (502 above it).</summary>
     public long MaxTranslatedResponseBytes { get; set; } = 32 * 1024 * 1024;
 

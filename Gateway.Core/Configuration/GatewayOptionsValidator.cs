@@ -23,6 +23,16 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add("Gateway:MaxRequestBodyBytes must be a positive number of bytes.");
         }
 
+        if (options.MaxReadBodyBytes <= 0)
+        {
+            failures.Add("Gateway:MaxReadBodyBytes must be a positive number of bytes.");
+        }
+
+        if (options.MaxManagementBodyBytes <= 0)
+        {
+            failures.Add("Gateway:MaxManagementBodyBytes must be a positive number of bytes, or empty for no cap.");
+        }
+
         if (options.MaxTranslatedResponseBytes <= 0)
         {
             failures.Add("Gateway:MaxTranslatedResponseBytes must be a positive number of bytes.");

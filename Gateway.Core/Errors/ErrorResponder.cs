@@ -84,6 +84,7 @@ internal static class ErrorResponder
         GatewayError.RouteNotFound => (404, $"Unknown route: {request.Method} {request.Path.Value}", "invalid_request_error", "unknown_url"),
         GatewayError.MethodNotAllowed => (405, $"Method {request.Method} is not allowed on {request.Path.Value}.", "invalid_request_error", "method_not_allowed"),
         GatewayError.RequestBodyTooLarge => (413, "The request body is too large.", "invalid_request_error", "request_too_large"),
+        GatewayError.AmbiguousFraming => (400, "A request may not carry both Content-Length and Transfer-Encoding.", "invalid_request_error", "invalid_framing"),
         GatewayError.InvalidRequest => (400, "The request is not valid.", "invalid_request_error", null),
         GatewayError.UpstreamUnavailable => (502, "Ollama is not reachable.", "api_error", "upstream_unavailable"),
         GatewayError.UpstreamTimeout => (504, "Ollama did not answer in time.", "api_error", "upstream_timeout"),

@@ -36,6 +36,9 @@ internal enum GatewayError
     /// <summary>The request body is larger than the configured cap.</summary>
     RequestBodyTooLarge,
 
+    /// <summary>The request's framing is ambiguous (Content-Length and Transfer-Encoding together).</summary>
+    AmbiguousFraming,
+
     /// <summary>The request body could not be read or translated (the message says why).</summary>
     InvalidRequest,
 

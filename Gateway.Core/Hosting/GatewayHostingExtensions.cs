@@ -41,11 +41,13 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton<GatewayHandlers>();
         services.TryAddSingleton<KeyLimiter>();
         services.TryAddSingleton<AuthFailureThrottle>();
+        services.TryAddSingleton<RequestFraming>();
         services.TryAddSingleton(sp => new GatewayPipeline(
             sp.GetRequiredService<ApiKeyStore>(),
             sp.GetRequiredService<GatewayHandlers>(),
             sp.GetRequiredService<KeyLimiter>(),
             sp.GetRequiredService<AuthFailureThrottle>(),
+            sp.GetRequiredService<RequestFraming>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GatewayPipeline>>()));
         services.AddHostedService<GatewayStartupCheck>();

@@ -19,15 +19,17 @@ public sealed partial class GatewayPipeline
     private readonly GatewayHandlers _handlers;
     private readonly KeyLimiter _limiter;
     private readonly AuthFailureThrottle _throttle;
+    private readonly RequestFraming _framing;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<GatewayPipeline> _logger;
 
-    internal GatewayPipeline(ApiKeyStore keys, GatewayHandlers handlers, KeyLimiter limiter, AuthFailureThrottle throttle, TimeProvider timeProvider, ILogger<GatewayPipeline> logger)
+    internal GatewayPipeline(ApiKeyStore keys, GatewayHandlers handlers, KeyLimiter limiter, AuthFailureThrottle throttle, RequestFraming framing, TimeProvider timeProvider, ILogger<GatewayPipeline> logger)
     {
         _keys = keys;
         _handlers = handlers;
         _limiter = limiter;
         _throttle = throttle;
+        _framing = framing;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -49,6 +51,19 @@ public sealed partial class GatewayPipeline
         {
             await HealthResponder.WriteAsync(context.Response, token);
             return;
+        }
+
+        // Framing first: it costs nothing, reveals nothing, and stops an oversized body before it is read.
+        switch (_framing.Check(context, decision.Kind))
+        {
+            case FramingResult.TooLarge:
+                await ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.RequestBodyTooLarge);
+                return;
+            case FramingResult.Ambiguous:
+                // The body cannot be trusted to end where the server thinks: never reuse this connection.
+                context.Response.Headers.Connection = "close";
+                await ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.AmbiguousFraming);
+                return;
         }
 
         var key = Authenticate(context, out var failure);

@@ -22,4 +22,18 @@ internal static class RawHttp
         var status = int.Parse(response.Split(' ', 3)[1], System.Globalization.CultureInfo.InvariantCulture);
         return (status, response);
     }
+
+    /// <summary>Sends <paramref name="raw"/> exactly (use \r\n yourself) and returns the status line's code and the whole answer.</summary>
+    public static async Task<(int Status, string Response)> SendExactAsync(Uri baseAddress, string raw)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(baseAddress.Host, baseAddress.Port);
+        await using var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(raw));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var response = await reader.ReadToEndAsync(timeout.Token);
+        var status = int.Parse(response.Split(' ', 3)[1], System.Globalization.CultureInfo.InvariantCulture);
+        return (status, response);
+    }
 }
