@@ -27,10 +27,25 @@ internal static class KeyFileWriter
         }
 
         keys.Add(new JsonObject { ["name"] = name, ["hash"] = hash.ToString() });
+        Replace(path, root, expectedCurrent: null);
+    }
 
-        // Parse what we are about to write: never replace a good file with one the gateway would refuse.
+    /// <summary>
+    /// Writes <paramref name="root"/> as the whole file. What is about to be written is parsed first, so a good
+    /// file is never replaced with one the gateway would refuse. When <paramref name="expectedCurrent"/> is
+    /// given, the file must still hold exactly those bytes: an edit made by someone else since it was read is
+    /// not silently overwritten (the remaining window is the moment between this check and the rename).
+    /// Comments in the old file do not survive: the content is written from its parsed form.
+    /// </summary>
+    public static void Replace(string path, JsonObject root, byte[]? expectedCurrent)
+    {
         var bytes = Serialize(root);
         KeyFileParser.Parse(bytes, path);
+        if (expectedCurrent is not null && !File.ReadAllBytes(path).AsSpan().SequenceEqual(expectedCurrent))
+        {
+            throw new KeyFileException($"Keys file '{path}' was changed by something else while this command ran; nothing was written. Run the command again.");
+        }
+
         WriteAtomically(path, bytes);
     }
 
