@@ -15,7 +15,7 @@ internal static class KeysCommand
 {
     public const string Usage = """
         Usage: Gateway.Server keys create --name NAME [--models PATTERN[,PATTERN...]]... [--admin]
-                                          [--expires TIME|Nd]   [--rpm N] [--concurrency N] [--file PATH]
+                                          [--expires TIME|Nd] [--rpm N] [--concurrency N] [--file PATH]
                Gateway.Server keys list [--file PATH]
                Gateway.Server keys revoke NAME [--file PATH]
                Gateway.Server keys hash [--file PATH]
