@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -10,7 +11,9 @@ namespace OllamaGateway.Auth;
 /// </summary>
 internal static class KeyFileWriter
 {
-    private static readonly JsonWriterOptions s_writerOptions = new() { Indented = true };
+    // Relaxed escaping: the file is read by people and the parser, never embedded in HTML, so '+' in a time
+    // zone or '&' in a URL stays as written instead of becoming \u002B or \u0026.
+    private static readonly JsonWriterOptions s_writerOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Adds a hashed entry, creating the file when it does not exist.</summary>
     public static void AddHashedKey(string path, string name, KeyHash hash)

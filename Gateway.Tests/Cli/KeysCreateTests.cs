@@ -82,6 +82,7 @@ public sealed class KeysCreateTests : IDisposable
         }
 
         Assert.Equal(["keys[0]", "bob", "carol", "dave"], _cli.Parse().Keys.Select(k => k.Name));
+        Assert.Contains("\"2027-06-30T02:00:00+02:00\"", File.ReadAllText(_cli.KeysFile), StringComparison.Ordinal);
         Assert.DoesNotContain("comments", result.Output, StringComparison.Ordinal);
     }
 

@@ -15,7 +15,7 @@ internal static class SampleKeyFiles
             "{{BareKey}}",
             { "name": "bob", "key": "{{BobKey}}", "models": ["llama3.2*"], "admin": true, "limits": { "concurrentRequests": 3 } },
             { "name": "carol", "hash": "{{CarolHash}}", "prefix": "sk-ogw-AbCdE", "models": ["qwen3:*", "hf.co/org/*"],
-              "admin": false, "expires": "2027-06-30T00:00:00Z", "disabled": true, "limits": { "requestsPerMinute": 60, "concurrentRequests": 2 } }
+              "admin": false, "expires": "2027-06-30T02:00:00+02:00", "disabled": true, "limits": { "requestsPerMinute": 60, "concurrentRequests": 2 } }
           ]
         }
         """;
