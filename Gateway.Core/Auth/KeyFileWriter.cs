@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -10,7 +11,9 @@ namespace OllamaGateway.Auth;
 /// </summary>
 internal static class KeyFileWriter
 {
-    private static readonly JsonWriterOptions s_writerOptions = new() { Indented = true };
+    // Relaxed escaping: the file is read by people and the parser, never embedded in HTML, so '+' in a time
+    // zone or '&' in a URL stays as written instead of becoming \u002B or \u0026.
+    private static readonly JsonWriterOptions s_writerOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Adds a hashed entry, creating the file when it does not exist.</summary>
     public static void AddHashedKey(string path, string name, KeyHash hash)
@@ -27,10 +30,25 @@ internal static class KeyFileWriter
         }
 
         keys.Add(new JsonObject { ["name"] = name, ["hash"] = hash.ToString() });
+        Replace(path, root, expectedCurrent: null);
+    }
 
-        // Parse what we are about to write: never replace a good file with one the gateway would refuse.
+    /// <summary>
+    /// Writes <paramref name="root"/> as the whole file. What is about to be written is parsed first, so a good
+    /// file is never replaced with one the gateway would refuse. When <paramref name="expectedCurrent"/> is
+    /// given, the file must still hold exactly those bytes: an edit made by someone else since it was read is
+    /// not silently overwritten (the remaining window is the moment between this check and the rename).
+    /// Comments in the old file do not survive: the content is written from its parsed form.
+    /// </summary>
+    public static void Replace(string path, JsonObject root, byte[]? expectedCurrent)
+    {
         var bytes = Serialize(root);
         KeyFileParser.Parse(bytes, path);
+        if (expectedCurrent is not null && !File.ReadAllBytes(path).AsSpan().SequenceEqual(expectedCurrent))
+        {
+            throw new KeyFileException($"Keys file '{path}' was changed by something else while this command ran; nothing was written. Run the command again.");
+        }
+
         WriteAtomically(path, bytes);
     }
 
