@@ -86,7 +86,7 @@ internal sealed class RequestRewriter
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             var key = reader.GetString()!;
-            var error = keys.Add(key, key) ?? RefuseTopLevelKey(key, _endpoint);
+            var error = RefuseTopLevelKey(key, _endpoint) ?? keys.Add(key, key);
             if (error is not null)
             {
                 return error;
