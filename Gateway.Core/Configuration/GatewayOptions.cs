@@ -36,6 +36,23 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan UpstreamActivityTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Cap on <c>options.num_predict</c> (tokens to generate); absent or unlimited requests get this value.</summary>
+    public int MaxNumPredict { get; set; } = 8192;
+
+    /// <summary>Cap on <c>options.num_ctx</c> (context window, which drives GPU memory); absent stays the model's default.</summary>
+    public int MaxNumCtx { get; set; } = 32768;
+
+    /// <summary>Cap on <c>keep_alive</c>; "keep for ever" (negative) becomes this.</summary>
+    public TimeSpan MaxKeepAlive { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Registries an admin key may pull from and push to; empty means Ollama's own (<c>registry.ollama.ai</c>) only.
+    /// </summary>
+    public string[] AllowedRegistries { get; set; } = [];
+
+    /// <summary>Whether admins may pull or push with <c>insecure: true</c> (plain HTTP, no certificate check). Off by default.</summary>
+    public bool AllowInsecureRegistries { get; set; }
+
     /// <summary>
     /// Failed authentications one client address may make per minute (with a burst of as many) before further
     /// failures are answered 429. Valid keys are never throttled.

@@ -38,6 +38,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add("Gateway:MaxTranslatedResponseBytes must be a positive number of bytes.");
         }
 
+        if (options.MaxNumPredict <= 0 || options.MaxNumCtx <= 0 || options.MaxKeepAlive <= TimeSpan.Zero)
+        {
+            failures.Add("Gateway:MaxNumPredict, Gateway:MaxNumCtx and Gateway:MaxKeepAlive must be positive.");
+        }
+
         if (options.FailedAuthPerMinute <= 0)
         {
             failures.Add("Gateway:FailedAuthPerMinute must be a whole number of at least 1.");

@@ -8,6 +8,7 @@ using OllamaGateway.Configuration;
 using OllamaGateway.Forwarding;
 using OllamaGateway.Limits;
 using OllamaGateway.Pipeline;
+using OllamaGateway.Validation;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace OllamaGateway.Hosting;
@@ -33,6 +34,8 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<OllamaUpstream>();
         services.TryAddSingleton<PassthroughHandler>();
+        services.TryAddSingleton<RequestGuardSettings>();
+        services.TryAddSingleton<GuardedPassthroughHandler>();
         services.TryAddSingleton<OpenAIExchange>();
         services.TryAddSingleton<ChatCompletionsHandler>();
         services.TryAddSingleton<CompletionsHandler>();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using OllamaGateway.Auth;
 using OllamaGateway.Policy;
+using OllamaGateway.Validation;
 using OllamaGateway.Translation;
 
 namespace OllamaGateway.Pipeline;
@@ -30,9 +31,15 @@ internal sealed partial class ChatCompletionsHandler(OpenAIExchange exchange, IL
             return;
         }
 
+        var ollamaBody = await exchange.GuardAsync(context, OllamaEndpoint.Chat, translation.OllamaBody);
+        if (ollamaBody is null)
+        {
+            return;
+        }
+
         Log.Translating(logger, key.Name, translation.Model, translation.Stream);
         using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var upstreamResponse = await exchange.SendAsync(context, HttpMethod.Post, GatewayPaths.OllamaChat, translation.OllamaBody, activity, cancellationToken);
+        using var upstreamResponse = await exchange.SendAsync(context, HttpMethod.Post, GatewayPaths.OllamaChat, ollamaBody, activity, cancellationToken);
         if (upstreamResponse is null)
         {
             return;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using OllamaGateway.Auth;
+using OllamaGateway.Validation;
 using OllamaGateway.Translation.Completions;
 
 namespace OllamaGateway.Pipeline;
@@ -30,8 +31,14 @@ internal sealed class CompletionsHandler(OpenAIExchange exchange)
             return;
         }
 
+        var ollamaBody = await exchange.GuardAsync(context, OllamaEndpoint.Generate, translation.OllamaBody);
+        if (ollamaBody is null)
+        {
+            return;
+        }
+
         using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var upstreamResponse = await exchange.SendAsync(context, HttpMethod.Post, OllamaGenerate, translation.OllamaBody, activity, cancellationToken);
+        using var upstreamResponse = await exchange.SendAsync(context, HttpMethod.Post, OllamaGenerate, ollamaBody, activity, cancellationToken);
         if (upstreamResponse is null)
         {
             return;

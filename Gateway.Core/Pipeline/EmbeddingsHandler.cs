@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using OllamaGateway.Auth;
+using OllamaGateway.Validation;
 using OllamaGateway.Translation.Embeddings;
 
 namespace OllamaGateway.Pipeline;
@@ -31,8 +32,14 @@ internal sealed class EmbeddingsHandler(OpenAIExchange exchange)
             return;
         }
 
+        var ollamaBody = await exchange.GuardAsync(context, OllamaEndpoint.Embed, translation.OllamaBody);
+        if (ollamaBody is null)
+        {
+            return;
+        }
+
         using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var upstreamResponse = await exchange.SendAsync(context, HttpMethod.Post, OllamaEmbed, translation.OllamaBody, activity, cancellationToken);
+        using var upstreamResponse = await exchange.SendAsync(context, HttpMethod.Post, OllamaEmbed, ollamaBody, activity, cancellationToken);
         var answer = upstreamResponse is null ? null : await exchange.ReadAnswerAsync(context, upstreamResponse, activity, cancellationToken);
         if (answer is null)
         {

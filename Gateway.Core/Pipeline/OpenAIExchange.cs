@@ -6,6 +6,7 @@ using OllamaGateway.Errors;
 using OllamaGateway.Forwarding;
 using OllamaGateway.Policy;
 using OllamaGateway.Translation;
+using OllamaGateway.Validation;
 
 namespace OllamaGateway.Pipeline;
 
@@ -15,7 +16,7 @@ namespace OllamaGateway.Pipeline;
 /// errors, and pumping a stream through an <see cref="ISseStreamTranslator"/>. The translators themselves
 /// are pure; this class holds all of the I/O.
 /// </summary>
-internal sealed partial class OpenAIExchange(OllamaUpstream upstream, IOptions<GatewayOptions> options, TimeProvider timeProvider, ILogger<OpenAIExchange> logger)
+internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGuardSettings guard, IOptions<GatewayOptions> options, TimeProvider timeProvider, ILogger<OpenAIExchange> logger)
 {
     private const int MaxErrorBodyBytes = 64 * 1024;
     private static readonly System.Net.Http.Headers.MediaTypeHeaderValue s_json = new("application/json");
@@ -34,6 +35,21 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, IOptions<G
         }
 
         return body;
+    }
+
+    /// <summary>
+    /// Applies the same caps and checks to the body the translator wrote as to a native request (num_predict,
+    /// num_ctx, keep_alive, image count), so both APIs get one policy. Answers 400 and returns null on refusal.
+    /// </summary>
+    public async Task<byte[]?> GuardAsync(HttpContext context, OllamaEndpoint endpoint, byte[] ollamaBody)
+    {
+        var (guarded, error) = guard.Check(endpoint, ollamaBody);
+        if (guarded is null)
+        {
+            await ErrorResponder.WriteAsync(context.Response, ApiSurface.OpenAI, error!.Status, error.Message, ErrorResponder.OpenAITypeFor(error.Status), null, null);
+        }
+
+        return guarded?.Body;
     }
 
     /// <summary>Answers 403 when the key's model allow-list does not cover <paramref name="model"/>.</summary>

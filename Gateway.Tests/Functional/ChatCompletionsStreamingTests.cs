@@ -95,7 +95,15 @@ public sealed class ChatCompletionsStreamingTests
         var sending = client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") }, HttpCompletionOption.ResponseHeadersRead, cancellation.Token);
         var upstream = await host.Emulator.WaitForRequestAsync(r => r.Path == "/api/chat", TimeSpan.FromSeconds(10));
         cancellation.Cancel();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => (await sending).Dispose());
+        try
+        {
+            // A streamed answer may already have its headers; then dropping the response is the disconnect.
+            (await sending).Dispose();
+        }
+        catch (OperationCanceledException)
+        {
+            // The non-streamed answer had not started: the cancelled send is the disconnect.
+        }
 
         await upstream.Aborted.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.True(upstream.WasAborted);

@@ -47,16 +47,24 @@ public sealed class PassthroughTests
     }
 
     [Fact]
-    public async Task RequestBody_ReachesOllamaByteForByte()
+    public async Task RequestBody_ReachesOllamaRewrittenWithItsValuesIntactAndCapsApplied()
     {
         await using var host = await GatewayTestHost.StartAsync();
         using var client = host.CreateClient();
-        const string body = """{"model":"llama3.2", "prompt":"héllo 🦙", "stream":false, "options":{"seed":7}}""";
+        const string body = """{"model":"llama3.2",   "prompt":"héllo 🦙", "stream":false, "options":{"seed":12345678901234567890, "temperature":0.25}}""";
 
         using var response = await client.PostAsync("api/generate", Json(body));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(body, Encoding.UTF8.GetString(Assert.Single(host.Emulator.Requests).Body));
+        var sent = Assert.Single(host.Emulator.Requests);
+        var text = Encoding.UTF8.GetString(sent.Body);
+        Assert.DoesNotContain("   ", text);
+        Assert.Contains("12345678901234567890", text);
+        var json = JsonDocument.Parse(text).RootElement;
+        Assert.Equal("llama3.2", json.GetProperty("model").GetString());
+        Assert.Equal("héllo 🦙", json.GetProperty("prompt").GetString());
+        Assert.Equal(0.25, json.GetProperty("options").GetProperty("temperature").GetDouble());
+        Assert.Equal(8192, json.GetProperty("options").GetProperty("num_predict").GetInt32());
     }
 
     [Fact]
