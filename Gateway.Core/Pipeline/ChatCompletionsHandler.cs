@@ -37,7 +37,7 @@ internal sealed partial class ChatCompletionsHandler(OpenAIExchange exchange, IL
             return;
         }
 
-        Log.Translating(logger, key.Name, translation.Model, translation.Stream);
+        Log.Translating(logger, key.Name, translation.Model, translation.Stream, translation.User);
         using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var upstreamResponse = await exchange.SendAsync(context, HttpMethod.Post, GatewayPaths.OllamaChat, ollamaBody, activity, cancellationToken);
         if (upstreamResponse is null)
@@ -69,7 +69,8 @@ internal sealed partial class ChatCompletionsHandler(OpenAIExchange exchange, IL
 
     private static partial class Log
     {
-        [LoggerMessage(3001, LogLevel.Debug, "Key {KeyName}: chat completion for {Model} (stream: {Stream}).", EventName = "ChatTranslating")]
-        public static partial void Translating(ILogger logger, string keyName, string model, bool stream);
+        // OpenAI's 'user' is the client's end-user id: recorded here for attribution, never sent to Ollama.
+        [LoggerMessage(3001, LogLevel.Information, "Key {KeyName}: chat completion for {Model} (stream: {Stream}, user: {EndUser}).", EventName = "ChatTranslating")]
+        public static partial void Translating(ILogger logger, string keyName, string model, bool stream, string? endUser);
     }
 }

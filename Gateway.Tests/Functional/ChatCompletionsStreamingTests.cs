@@ -165,4 +165,16 @@ public sealed class ChatCompletionsStreamingTests
         Assert.Equal("false", response.Headers.GetValues("x-should-retry").Single());
         Assert.Equal("runner process has terminated", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString());
     }
+
+    [Fact]
+    public async Task OllamaSilentPastTheActivityTimeout_Returns504()
+    {
+        await using var host = await GatewayTestHost.StartAsync(new EmulatorOptions { ResponseDelay = TimeSpan.FromSeconds(5) }, extraArgs: "--Gateway:UpstreamActivityTimeout=00:00:00.500");
+        using var client = host.CreateClient();
+
+        using var response = await PostStreamAsync(client);
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal("api_error", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("type").GetString());
+    }
 }
