@@ -55,6 +55,48 @@ public sealed class FunctionInvocationTests : IAsyncLifetime
         Assert.Equal(server.Headers.WwwAuthenticate.ToString(), context.Response.Headers.WWWAuthenticate.ToString());
     }
 
+    [Theory]
+    [InlineData(nameof(ChatCompletions), "POST", "/v1/chat/completions", "{\"model\":\"llama3.2\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")]
+    [InlineData(nameof(ChatCompletions), "POST", "/v1/chat/completions", "{\"model\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")]
+    [InlineData(nameof(ChatCompletions), "POST", "/v1/chat/completions", "{\"model\":\"llama3.2\",\"messages\":[]}")]
+    [InlineData(nameof(Completions), "POST", "/v1/completions", "{\"model\":\"llama3.2\",\"prompt\":\"hi\"}")]
+    [InlineData(nameof(Embeddings), "POST", "/v1/embeddings", "{\"model\":\"nomic-embed-text\",\"input\":[\"a\",\"b\"]}")]
+    [InlineData(nameof(Models), "GET", "/v1/models", null)]
+    [InlineData(nameof(ModelById), "GET", "/v1/models/llama3.2", null)]
+    [InlineData(nameof(ModelById), "GET", "/v1/models/nope", null)]
+    public async Task OpenAIFunctions_AnswerAsTheServerDoes(string function, string method, string path, string? body)
+    {
+        var context = FunctionsHarness.CreateContext(method, path, GatewayTestHost.Key, body);
+        Func<HttpRequest, CancellationToken, Task> run = function switch
+        {
+            nameof(ChatCompletions) => new ChatCompletions(_functions.Pipeline).Run,
+            nameof(Completions) => new Completions(_functions.Pipeline).Run,
+            nameof(Embeddings) => new Embeddings(_functions.Pipeline).Run,
+            nameof(Models) => new Models(_functions.Pipeline).Run,
+            _ => new ModelById(_functions.Pipeline).Run,
+        };
+        await run(context.Request, CancellationToken.None);
+
+        using var server = await SendToServerAsync(method, path, GatewayTestHost.Key, body);
+
+        Assert.Equal((int)server.StatusCode, context.Response.StatusCode);
+        Assert.Equal(server.Content.Headers.ContentType?.MediaType, MediaType(context.Response.ContentType));
+        Assert.Equal(WithoutVolatileFields(await server.Content.ReadAsStringAsync()), WithoutVolatileFields(FunctionsHarness.ResponseText(context)));
+    }
+
+    // Ids and timestamps differ per answer; everything else must be the same.
+    private static string WithoutVolatileFields(string json)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        if (node is System.Text.Json.Nodes.JsonObject root && root["object"]?.GetValue<string>() != "list")
+        {
+            root.Remove("id");
+            root.Remove("created");
+        }
+
+        return node.ToJsonString();
+    }
+
     [Fact]
     public async Task Passthrough_NeverForwardsCredentialsOrDeniedRoutes()
     {
