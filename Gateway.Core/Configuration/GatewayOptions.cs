@@ -54,6 +54,12 @@ public sealed class GatewayOptions
     public bool AllowInsecureRegistries { get; set; }
 
     /// <summary>
+    /// On shutdown (SIGTERM, host stop) new connections are refused at once and requests in flight, streams
+    /// included, may finish within this period; after it they are cut and their Ollama requests cancelled.
+    /// </summary>
+    public TimeSpan ShutdownDrainPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Failed authentications one client address may make per minute (with a burst of as many) before further
     /// failures are answered 429. Valid keys are never throttled.
     /// </summary>

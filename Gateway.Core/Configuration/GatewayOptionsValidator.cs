@@ -43,6 +43,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add("Gateway:MaxNumPredict, Gateway:MaxNumCtx and Gateway:MaxKeepAlive must be positive.");
         }
 
+        if (options.ShutdownDrainPeriod < TimeSpan.Zero)
+        {
+            failures.Add("Gateway:ShutdownDrainPeriod must not be negative.");
+        }
+
         if (options.FailedAuthPerMinute <= 0)
         {
             failures.Add("Gateway:FailedAuthPerMinute must be a whole number of at least 1.");

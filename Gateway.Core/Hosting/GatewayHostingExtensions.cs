@@ -41,6 +41,7 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton<CompletionsHandler>();
         services.TryAddSingleton<EmbeddingsHandler>();
         services.TryAddSingleton<ModelsHandler>();
+        services.TryAddSingleton<ReadinessProbe>();
         services.TryAddSingleton<GatewayHandlers>();
         services.TryAddSingleton<KeyLimiter>();
         services.TryAddSingleton<AuthFailureThrottle>();
@@ -54,6 +55,7 @@ public static class GatewayHostingExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GatewayPipeline>>()));
         services.AddHostedService<GatewayStartupCheck>();
+        services.AddOptions<HostOptions>().Configure<IOptions<GatewayOptions>>((host, gateway) => host.ShutdownTimeout = gateway.Value.ShutdownDrainPeriod);
         return builder;
     }
 

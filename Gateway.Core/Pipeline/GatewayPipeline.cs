@@ -53,6 +53,12 @@ public sealed partial class GatewayPipeline
             return;
         }
 
+        if (decision.Kind == RouteKind.Readiness)
+        {
+            await _handlers.Readiness.WriteAsync(context, token);
+            return;
+        }
+
         // Framing first: it costs nothing, reveals nothing, and stops an oversized body before it is read.
         switch (_framing.Check(context, decision.Kind))
         {

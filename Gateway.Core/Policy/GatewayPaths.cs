@@ -4,6 +4,7 @@ namespace OllamaGateway.Policy;
 internal static class GatewayPaths
 {
     public const string Health = "/healthz";
+    public const string Readiness = "/readyz";
     public const string ChatCompletions = "/v1/chat/completions";
     public const string Completions = "/v1/completions";
     public const string Embeddings = "/v1/embeddings";

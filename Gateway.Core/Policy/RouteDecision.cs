@@ -4,5 +4,5 @@ namespace OllamaGateway.Policy;
 internal readonly record struct RouteDecision(RouteKind Kind, ApiSurface Surface, string? Allow = null)
 {
     /// <summary>Whether the request may go on without a key.</summary>
-    public bool IsAnonymous => Kind == RouteKind.Health;
+    public bool IsAnonymous => Kind is RouteKind.Health or RouteKind.Readiness;
 }

@@ -12,6 +12,9 @@ internal enum RouteKind
     /// <summary>The gateway's own liveness endpoint; needs no key and never reaches Ollama.</summary>
     Health,
 
+    /// <summary>The gateway's own readiness endpoint: needs no key, reports whether Ollama answers.</summary>
+    Readiness,
+
     /// <summary><c>POST /v1/chat/completions</c>, translated to <c>/api/chat</c>.</summary>
     ChatCompletions,
 

@@ -14,6 +14,7 @@ internal static partial class RoutePolicy
     private static readonly FrozenDictionary<string, Route> s_routes = new Dictionary<string, Route>(StringComparer.Ordinal)
     {
         [GatewayPaths.Health] = new(RouteKind.Health, "GET", "HEAD"),
+        [GatewayPaths.Readiness] = new(RouteKind.Readiness, "GET", "HEAD"),
         [GatewayPaths.ChatCompletions] = new(RouteKind.ChatCompletions, "POST"),
         [GatewayPaths.Completions] = new(RouteKind.Completions, "POST"),
         [GatewayPaths.Embeddings] = new(RouteKind.Embeddings, "POST"),

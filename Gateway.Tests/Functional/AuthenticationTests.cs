@@ -132,4 +132,24 @@ public sealed class AuthenticationTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Readiness_NeedsNoKeyAndReportsWhetherOllamaAnswers()
+    {
+        using var client = _host.CreateClient(key: null);
+
+        using var ready = await client.GetAsync("readyz");
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("/api/version", Assert.Single(_host.Emulator.Requests).Path);
+
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.PathOf("keys.json"), """{"keys":["sk-a"]}""");
+        await using var app = GatewayTestHost.BuildServer("http://127.0.0.1:1", directory.PathOf("keys.json"));
+        await app.StartAsync();
+        using var orphan = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        using var notReady = await orphan.GetAsync("readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        await app.StopAsync();
+    }
 }

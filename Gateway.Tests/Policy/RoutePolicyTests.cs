@@ -26,6 +26,7 @@ public sealed class RoutePolicyTests
     [InlineData("POST", "/api/blobs/sha256:2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db186d6e90", "Management", "Ollama")]
     [InlineData("HEAD", "/api/blobs/sha256:2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db186d6e90", "Management", "Ollama")]
     [InlineData("GET", "/healthz", "Health", "Ollama")]
+    [InlineData("GET", "/readyz", "Readiness", "Ollama")]
     [InlineData("POST", "/v1/embeddings", "Embeddings", "OpenAI")]
     [InlineData("POST", "/v1/completions", "Completions", "OpenAI")]
     [InlineData("GET", "/v1/models", "ModelList", "OpenAI")]
@@ -113,6 +114,7 @@ public sealed class RoutePolicyTests
     public void OnlyHealth_IsAnonymous()
     {
         Assert.True(RoutePolicy.Decide("GET", "/healthz").IsAnonymous);
+        Assert.True(RoutePolicy.Decide("GET", "/readyz").IsAnonymous);
         Assert.False(RoutePolicy.Decide("GET", "/api/tags").IsAnonymous);
         Assert.False(RoutePolicy.Decide("GET", "/nope").IsAnonymous);
     }
