@@ -36,6 +36,9 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan UpstreamActivityTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long connecting to Ollama may take before the request fails with 502.</summary>
+    public TimeSpan UpstreamConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Cap on <c>options.num_predict</c> (tokens to generate); absent or unlimited requests get this value.</summary>
     public int MaxNumPredict { get; set; } = 8192;
 

@@ -53,6 +53,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add("Gateway:FailedAuthPerMinute must be a whole number of at least 1.");
         }
 
+        if (options.UpstreamConnectTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Gateway:UpstreamConnectTimeout must be a positive time span such as 00:00:10.");
+        }
+
         if (options.UpstreamActivityTimeout <= TimeSpan.Zero)
         {
             failures.Add("Gateway:UpstreamActivityTimeout must be a positive time span such as 00:10:00.");

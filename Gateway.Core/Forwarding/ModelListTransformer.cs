@@ -18,11 +18,11 @@ internal sealed class ModelListTransformer(ModelAccess access) : HttpTransformer
     private const long MaxListBytes = 8 * 1024 * 1024;
 
     public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken) =>
-        PassthroughTransformer.Instance.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        PassthroughTransformer.ScrubbingServerErrors.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        var copyBody = await PassthroughTransformer.Instance.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        var copyBody = await PassthroughTransformer.ScrubbingServerErrors.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         if (proxyResponse is null || !proxyResponse.IsSuccessStatusCode || !copyBody || HttpMethods.IsHead(httpContext.Request.Method))
         {
             return copyBody;

@@ -13,7 +13,16 @@ namespace OllamaGateway.Forwarding;
 /// </summary>
 internal sealed class PassthroughTransformer : HttpTransformer
 {
-    public static PassthroughTransformer Instance { get; } = new();
+    /// <summary>For admin keys: Ollama's answers come back exactly as Ollama wrote them.</summary>
+    public static PassthroughTransformer Instance { get; } = new(scrubServerErrors: false);
+
+    /// <summary>
+    /// For other keys: Ollama's 5xx error text is replaced, because it can name internal paths, users and
+    /// model directories (security.md §1.2, Ollama #13223). 4xx errors (unknown model, bad request) stay.
+    /// </summary>
+    public static PassthroughTransformer ScrubbingServerErrors { get; } = new(scrubServerErrors: true);
+
+    private readonly bool _scrubServerErrors;
 
     private static readonly FrozenSet<string> s_allowedRequestHeaders = FrozenSet.Create(
         StringComparer.OrdinalIgnoreCase,
@@ -24,8 +33,9 @@ internal sealed class PassthroughTransformer : HttpTransformer
         HeaderNames.TraceParent,
         HeaderNames.TraceState);
 
-    private PassthroughTransformer()
+    private PassthroughTransformer(bool scrubServerErrors)
     {
+        _scrubServerErrors = scrubServerErrors;
     }
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
@@ -44,7 +54,18 @@ internal sealed class PassthroughTransformer : HttpTransformer
 
         // One client's cookie must never reach another through a shared upstream.
         httpContext.Response.Headers.Remove(HeaderNames.SetCookie);
-        return copyBody;
+        if (!_scrubServerErrors || proxyResponse is null || (int)proxyResponse.StatusCode < StatusCodes.Status500InternalServerError)
+        {
+            return copyBody;
+        }
+
+        var response = httpContext.Response;
+        var body = System.Text.Encoding.UTF8.GetBytes($"{{\"error\":\"Ollama failed to process the request ({(int)proxyResponse.StatusCode}); details are in the gateway operator's logs.\"}}");
+        response.Headers.Remove(HeaderNames.ContentLength);
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, cancellationToken);
+        return false;
     }
 
     private static void RemoveUnlisted(System.Net.Http.Headers.HttpHeaders headers)

@@ -29,7 +29,7 @@ public static class GatewayHostingExtensions
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
         services.AddHttpForwarder();
-        services.TryAddSingleton<IForwarderHttpClientFactory, ForwarderHttpClientFactory>();
+        services.TryAddSingleton<IForwarderHttpClientFactory, OllamaHttpClientFactory>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<OllamaUpstream>();

@@ -39,7 +39,7 @@ internal sealed partial class ChatCompletionsHandler(OpenAIExchange exchange, IL
 
         Log.Translating(logger, key.Name, translation.Model, translation.Stream, translation.User);
         using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var upstreamResponse = await exchange.SendAsync(context, HttpMethod.Post, GatewayPaths.OllamaChat, ollamaBody, activity, cancellationToken);
+        using var upstreamResponse = await exchange.SendAsync(context, key, HttpMethod.Post, GatewayPaths.OllamaChat, ollamaBody, activity, cancellationToken);
         if (upstreamResponse is null)
         {
             return;

@@ -38,7 +38,7 @@ internal sealed class CompletionsHandler(OpenAIExchange exchange)
         }
 
         using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var upstreamResponse = await exchange.SendAsync(context, HttpMethod.Post, OllamaGenerate, ollamaBody, activity, cancellationToken);
+        using var upstreamResponse = await exchange.SendAsync(context, key, HttpMethod.Post, OllamaGenerate, ollamaBody, activity, cancellationToken);
         if (upstreamResponse is null)
         {
             return;

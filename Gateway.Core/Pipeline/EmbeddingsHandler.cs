@@ -39,7 +39,7 @@ internal sealed class EmbeddingsHandler(OpenAIExchange exchange)
         }
 
         using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var upstreamResponse = await exchange.SendAsync(context, HttpMethod.Post, OllamaEmbed, ollamaBody, activity, cancellationToken);
+        using var upstreamResponse = await exchange.SendAsync(context, key, HttpMethod.Post, OllamaEmbed, ollamaBody, activity, cancellationToken);
         var answer = upstreamResponse is null ? null : await exchange.ReadAnswerAsync(context, upstreamResponse, activity, cancellationToken);
         if (answer is null)
         {

@@ -99,12 +99,12 @@ public sealed partial class GatewayPipeline
         RouteKind.ModelList => _handlers.Models.HandleAsync(context, key, modelId: null, token),
         RouteKind.ModelRetrieve => _handlers.Models.HandleAsync(context, key, RoutePolicy.ModelIdOf(context.Request.Path.Value!), token),
         RouteKind.NativeRead when !key.Models.AllowsAll && IsModelList(context.Request.Path) =>
-            _handlers.Passthrough.HandleAsync(context, decision.Surface, token, new ModelListTransformer(key.Models)),
+            _handlers.Passthrough.HandleAsync(context, decision.Surface, key, token, new ModelListTransformer(key.Models)),
         RouteKind.NativeInference or RouteKind.NativeRead or RouteKind.Management when (decision.Kind != RouteKind.Management || key.Admin)
             && GuardedPassthroughHandler.EndpointFor(context.Request.Path) is { } endpoint =>
             _handlers.Guarded.HandleAsync(context, decision, key, endpoint, token),
-        RouteKind.NativeInference or RouteKind.NativeRead => _handlers.Passthrough.HandleAsync(context, decision.Surface, token),
-        RouteKind.Management when key.Admin => _handlers.Passthrough.HandleAsync(context, decision.Surface, token),
+        RouteKind.NativeInference or RouteKind.NativeRead => _handlers.Passthrough.HandleAsync(context, decision.Surface, key, token),
+        RouteKind.Management when key.Admin => _handlers.Passthrough.HandleAsync(context, decision.Surface, key, token),
         RouteKind.Management => RefuseManagementAsync(context, decision, key),
         RouteKind.MethodNotAllowed => ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.MethodNotAllowed, allow: decision.Allow),
         _ => ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.RouteNotFound),

@@ -71,6 +71,6 @@ internal sealed class GuardedPassthroughHandler(PassthroughHandler passthrough, 
         request.ContentLength = guarded.Body.Length;
         request.Headers.TransferEncoding = default;
         request.ContentType = "application/json";
-        await passthrough.HandleAsync(context, decision.Surface, cancellationToken);
+        await passthrough.HandleAsync(context, decision.Surface, key, cancellationToken);
     }
 }

@@ -18,7 +18,7 @@ internal sealed class ModelsHandler(OpenAIExchange exchange)
     public async Task HandleAsync(HttpContext context, ApiKey key, string? modelId, CancellationToken cancellationToken)
     {
         using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var upstreamResponse = await exchange.SendAsync(context, HttpMethod.Get, OllamaTags, null, activity, cancellationToken);
+        using var upstreamResponse = await exchange.SendAsync(context, key, HttpMethod.Get, OllamaTags, null, activity, cancellationToken);
         var tags = upstreamResponse is null ? null : await exchange.ReadAnswerAsync(context, upstreamResponse, activity, cancellationToken);
         if (tags is null)
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OllamaGateway.Auth;
 using OllamaGateway.Configuration;
 using OllamaGateway.Errors;
 using OllamaGateway.Forwarding;
@@ -64,7 +65,7 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
     /// (Ollama's error as an OpenAI error with the same status, 502 unreachable, 504 silent) and returns null.
     /// The caller disposes the response; disposing it early aborts Ollama's work.
     /// </summary>
-    public async Task<HttpResponseMessage?> SendAsync(HttpContext context, HttpMethod method, string path, byte[]? body, CancellationTokenSource activity, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage?> SendAsync(HttpContext context, ApiKey key, HttpMethod method, string path, byte[]? body, CancellationTokenSource activity, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, upstream.UriFor(path))
         {
@@ -95,7 +96,7 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
 
         using (response)
         {
-            await WriteUpstreamErrorAsync(context, response, activity, cancellationToken);
+            await WriteUpstreamErrorAsync(context, response, scrubServerErrors: !key.Admin, activity, cancellationToken);
         }
 
         return null;
@@ -194,7 +195,7 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
         }
     }
 
-    private static async Task WriteUpstreamErrorAsync(HttpContext context, HttpResponseMessage upstreamResponse, CancellationTokenSource activity, CancellationToken cancellationToken)
+    private static async Task WriteUpstreamErrorAsync(HttpContext context, HttpResponseMessage upstreamResponse, bool scrubServerErrors, CancellationTokenSource activity, CancellationToken cancellationToken)
     {
         byte[] errorBody;
         try
@@ -213,6 +214,11 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
 
         var status = (int)upstreamResponse.StatusCode;
         var message = OllamaErrorTranslator.ReadMessage(errorBody);
+        if (scrubServerErrors && status >= StatusCodes.Status500InternalServerError && status != StatusCodes.Status503ServiceUnavailable)
+        {
+            // Ollama's 5xx text can name internal paths and users (security.md §1.2); only admins see it.
+            message = $"Ollama failed to process the request ({status}); details are in the gateway operator's logs.";
+        }
 
         // SDKs dispatch on the status; the code tells a missing model apart as OpenAI's own API does.
         var code = status == StatusCodes.Status404NotFound ? "model_not_found" : null;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using OllamaGateway.Auth;
 using Microsoft.Extensions.Logging;
 using OllamaGateway.Errors;
 using OllamaGateway.Forwarding;
@@ -14,9 +15,10 @@ namespace OllamaGateway.Pipeline;
 /// </summary>
 internal sealed partial class PassthroughHandler(IHttpForwarder forwarder, OllamaUpstream upstream, ILogger<PassthroughHandler> logger)
 {
-    public async Task HandleAsync(HttpContext context, ApiSurface surface, CancellationToken cancellationToken, HttpTransformer? transformer = null)
+    public async Task HandleAsync(HttpContext context, ApiSurface surface, ApiKey key, CancellationToken cancellationToken, HttpTransformer? transformer = null)
     {
-        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, upstream.RequestConfig, transformer ?? PassthroughTransformer.Instance, cancellationToken);
+        transformer ??= key.Admin ? PassthroughTransformer.Instance : PassthroughTransformer.ScrubbingServerErrors;
+        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, upstream.RequestConfig, transformer, cancellationToken);
         if (error == ForwarderError.None)
         {
             return;

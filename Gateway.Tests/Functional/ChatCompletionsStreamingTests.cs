@@ -153,17 +153,25 @@ public sealed class ChatCompletionsStreamingTests
     }
 
     [Fact]
-    public async Task OllamaInternalError_SaysNotToRetry()
+    public async Task OllamaInternalError_SaysNotToRetryAndShowsDetailsToAdminsOnly()
     {
-        await using var host = await GatewayTestHost.StartAsync();
-        using var client = host.CreateClient();
-        host.Emulator.FailNextRequests(1, 500, "runner process has terminated");
+        await using var host = await GatewayTestHost.StartAsync(keysJson: """{"keys": ["sk-user-0123456789", {"name": "admin", "key": "sk-admin-0123456789", "admin": true}]}""");
+        const string internals = "open /home/ollama/.ollama/models/blobs/sha256-x: permission denied";
 
-        using var response = await PostStreamAsync(client);
+        foreach (var (key, showsDetails) in new[] { ("sk-user-0123456789", false), ("sk-admin-0123456789", true) })
+        {
+            using var client = host.CreateClient(key);
+            host.Emulator.FailNextRequests(1, 500, internals);
+            using var openAI = await PostStreamAsync(client);
+            host.Emulator.FailNextRequests(1, 500, internals);
+            using var native = await client.PostAsync("api/chat", new StringContent("""{"model":"llama3.2","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
 
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Equal("false", response.Headers.GetValues("x-should-retry").Single());
-        Assert.Equal("runner process has terminated", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString());
+            Assert.Equal(HttpStatusCode.InternalServerError, openAI.StatusCode);
+            Assert.Equal("false", openAI.Headers.GetValues("x-should-retry").Single());
+            Assert.Equal(HttpStatusCode.InternalServerError, native.StatusCode);
+            Assert.Equal(showsDetails, JsonDocument.Parse(await openAI.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString()!.Contains(internals, StringComparison.Ordinal));
+            Assert.Equal(showsDetails, JsonDocument.Parse(await native.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!.Contains(internals, StringComparison.Ordinal));
+        }
     }
 
     [Fact]
