@@ -34,6 +34,21 @@ public sealed class KeyReloadTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await intruder.GetAsync("api/version")).StatusCode);
     }
 
+    [Fact]
+    public async Task KeyRemovedWhileItsStreamRuns_StreamFinishesAndNewRequestsAreRefused()
+    {
+        await using var host = await GatewayTestHost.StartAsync(new OllamaGateway.Emulator.EmulatorOptions { TokenDelay = TimeSpan.FromMilliseconds(100), ChunkCount = 30 });
+        using var client = host.CreateClient();
+        using var stream = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "api/chat") { Content = new StringContent("""{"model":"llama3.2","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json") }, HttpCompletionOption.ResponseHeadersRead);
+
+        File.WriteAllText(host.KeysFile, $$"""{"keys": [{"name": "second", "key": "{{GatewayTestHost.SecondKey}}"}]}""");
+        Assert.True(await EventuallyAsync(async () => (await client.GetAsync("api/version")).StatusCode == HttpStatusCode.Unauthorized));
+
+        var body = await stream.Content.ReadAsStringAsync();
+        Assert.Contains("\"done\":true", body);
+        Assert.False(Assert.Single(host.Emulator.Requests, r => r.Path == "/api/chat").WasAborted);
+    }
+
     private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
     {
         // Reload is promised within 2 seconds; allow slack for a loaded CI machine.
