@@ -214,6 +214,12 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
 
         var status = (int)upstreamResponse.StatusCode;
         var message = OllamaErrorTranslator.ReadMessage(errorBody);
+        if (status < StatusCodes.Status400BadRequest)
+        {
+            // A redirect or other non-answer: never followed, and not something an OpenAI client can use.
+            (status, message) = (StatusCodes.Status502BadGateway, $"Ollama answered {(int)upstreamResponse.StatusCode} instead of a result.");
+        }
+
         if (scrubServerErrors && status >= StatusCodes.Status500InternalServerError && status != StatusCodes.Status503ServiceUnavailable)
         {
             // Ollama's 5xx text can name internal paths and users (security.md §1.2); only admins see it.
