@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# One command for the OllamaGateway benchmark: installs nginx and wrk if missing, publishes Gateway.Server and
+# Gateway.Emulator in Release, then runs bench.py (upstreams, nginx proxy, gateways on 127.0.0.1; wrk and
+# python clients), prints the table and writes bench/results/<timestamp>.json and .txt.
+#   bench/run.sh            full run (about 8-10 minutes)
+#   bench/run.sh --quick    short runs, for developing the harness (about 2 minutes)
+# Other arguments go to bench.py (--base-port N, --only tags,chat,..., --no-build is handled here).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+out="$here/out"
+build=1
+args=()
+for a in "$@"; do
+    case "$a" in
+        --no-build) build=0 ;;
+        *) args+=("$a") ;;
+    esac
+done
+
+# Whatever happens, nothing started here outlives the script: bench.py stops its own processes; this
+# catches bench.py itself if the script is interrupted or the time bound hits.
+child=""
+cleanup() {
+    if [[ -n "$child" ]] && kill -0 "$child" 2>/dev/null; then
+        kill -TERM "$child" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$child" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$child" 2>/dev/null || true
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+need=()
+command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+if ((${#need[@]})); then
+    echo "installing ${need[*]} ..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# The distribution's nginx service is not used (each benchmark nginx runs in the foreground on its own config).
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx 2>/dev/null; then
+    echo "note: a system nginx is running; it is left alone (the benchmark uses its own ports)"
+fi
+
+if ((build)); then
+    echo "publishing Gateway.Server and Gateway.Emulator (Release) to $out ..."
+    export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+    dotnet publish "$repo/Gateway.Server/Gateway.Server.csproj" -c Release -o "$out/server" \
+        -p:TieredPGO=true -nologo -v quiet
+    dotnet publish "$repo/Gateway.Emulator/Gateway.Emulator.csproj" -c Release -o "$out/emulator" \
+        -p:TieredPGO=true -nologo -v quiet
+fi
+
+# The whole run is bounded: 15 minutes, then bench.py is told to stop (and killed 20 s later).
+timeout --kill-after=20s 15m python3 "$here/bench.py" "${args[@]}" &
+child=$!
+wait "$child"
