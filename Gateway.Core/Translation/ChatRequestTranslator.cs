@@ -76,54 +76,18 @@ internal static class ChatRequestTranslator
             return null;
         }
 
-        TranslationError? error = null;
+        if (TryReadSharedValue(ref reader, name, draft, ChatRequestFields.StreamOptions, out TranslationError? error))
+        {
+            return error;
+        }
+
         switch (name)
         {
-            case "model":
-                error = ReadModel(ref reader, name, out string? model);
-                draft.Model = model;
-                return error;
             case "messages":
                 return ReadMessages(ref reader, draft);
-            case "stream":
-                error = ReadBool(ref reader, name, out bool? stream);
-                draft.Stream = stream;
-                return error;
-            case "stream_options":
-                error = ReadStreamOptions(ref reader, ChatRequestFields.StreamOptions, out bool? includeUsage);
-                draft.IncludeUsage = includeUsage;
-                return error;
-            case "temperature":
-                error = ReadNumber(ref reader, name, out double? temperature);
-                draft.Temperature = temperature;
-                return error;
-            case "top_p":
-                error = ReadNumber(ref reader, name, out double? topP);
-                draft.TopP = topP;
-                return error;
-            case "presence_penalty":
-                error = ReadNumber(ref reader, name, out double? presence);
-                draft.PresencePenalty = presence;
-                return error;
-            case "frequency_penalty":
-                error = ReadNumber(ref reader, name, out double? frequency);
-                draft.FrequencyPenalty = frequency;
-                return error;
-            case "max_tokens":
-                error = ReadTokenLimit(ref reader, name, out int? maxTokens);
-                draft.MaxTokens = maxTokens;
-                return error;
             case "max_completion_tokens":
                 error = ReadTokenLimit(ref reader, name, out int? maxCompletionTokens);
                 draft.MaxCompletionTokens = maxCompletionTokens;
-                return error;
-            case "seed":
-                error = ReadInt64(ref reader, name, out long? seed);
-                draft.Seed = seed;
-                return error;
-            case "stop":
-                error = ReadStop(ref reader, name, out List<string>? stop);
-                draft.Stop = stop;
                 return error;
             case "n":
                 error = ReadInt64(ref reader, name, out long? n);
@@ -133,10 +97,6 @@ internal static class ChatRequestTranslator
                     return RequestErrors.InvalidValue(name, "this gateway only supports n = 1.");
                 }
 
-                return error;
-            case "user":
-                error = ReadString(ref reader, name, out string? user);
-                draft.User = user;
                 return error;
             case "tools":
                 error = ChatToolsReader.ReadTools(ref reader, out List<OllamaTool>? tools);

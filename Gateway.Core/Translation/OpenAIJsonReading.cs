@@ -256,6 +256,66 @@ internal static class OpenAIJsonReading
             : RequestErrors.InvalidType(param, "an object", reader.TokenType);
     }
 
+    /// <summary>
+    /// Reads a top-level parameter that chat and legacy completions take the same way into <paramref name="draft"/>.
+    /// Returns false, reading nothing, when <paramref name="name"/> is not one of them; otherwise
+    /// <paramref name="error"/> is the 400 to answer, or null.
+    /// </summary>
+    public static bool TryReadSharedValue(
+        ref Utf8JsonReader reader, string name, IOpenAIRequestDraft draft, string[] streamOptionKeys, out TranslationError? error)
+    {
+        switch (name)
+        {
+            case "model":
+                error = ReadModel(ref reader, name, out string? model);
+                draft.Model = model;
+                return true;
+            case "stream":
+                error = ReadBool(ref reader, name, out bool? stream);
+                draft.Stream = stream;
+                return true;
+            case "stream_options":
+                error = ReadStreamOptions(ref reader, streamOptionKeys, out bool? includeUsage);
+                draft.IncludeUsage = includeUsage;
+                return true;
+            case "temperature":
+                error = ReadNumber(ref reader, name, out double? temperature);
+                draft.Temperature = temperature;
+                return true;
+            case "top_p":
+                error = ReadNumber(ref reader, name, out double? topP);
+                draft.TopP = topP;
+                return true;
+            case "presence_penalty":
+                error = ReadNumber(ref reader, name, out double? presence);
+                draft.PresencePenalty = presence;
+                return true;
+            case "frequency_penalty":
+                error = ReadNumber(ref reader, name, out double? frequency);
+                draft.FrequencyPenalty = frequency;
+                return true;
+            case "max_tokens":
+                error = ReadTokenLimit(ref reader, name, out int? maxTokens);
+                draft.MaxTokens = maxTokens;
+                return true;
+            case "seed":
+                error = ReadInt64(ref reader, name, out long? seed);
+                draft.Seed = seed;
+                return true;
+            case "stop":
+                error = ReadStop(ref reader, name, out List<string>? stop);
+                draft.Stop = stop;
+                return true;
+            case "user":
+                error = ReadString(ref reader, name, out string? user);
+                draft.User = user;
+                return true;
+            default:
+                error = null;
+                return false;
+        }
+    }
+
     /// <summary><c>model</c>: a non-empty string, or null (absent; the missing-parameter check reports it).</summary>
     public static TranslationError? ReadModel(ref Utf8JsonReader reader, string param, out string? model)
     {

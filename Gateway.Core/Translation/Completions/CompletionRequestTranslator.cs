@@ -64,13 +64,13 @@ internal static class CompletionRequestTranslator
             return null;
         }
 
-        TranslationError? error;
+        if (TryReadSharedValue(ref reader, name, draft, CompletionRequestFields.StreamOptions, out TranslationError? error))
+        {
+            return error;
+        }
+
         switch (name)
         {
-            case "model":
-                error = ReadModel(ref reader, name, out string? model);
-                draft.Model = model;
-                return error;
             case PromptKey:
                 error = ReadPrompt(ref reader, out string? prompt);
                 draft.Prompt = prompt;
@@ -80,46 +80,6 @@ internal static class CompletionRequestTranslator
 
                 // Natively "" is the same as no suffix (Go's zero value), so it is simply not sent.
                 draft.Suffix = suffix is { Length: > 0 } ? suffix : null;
-                return error;
-            case "max_tokens":
-                error = ReadTokenLimit(ref reader, name, out int? maxTokens);
-                draft.MaxTokens = maxTokens;
-                return error;
-            case "stop":
-                error = ReadStop(ref reader, name, out List<string>? stop);
-                draft.Stop = stop;
-                return error;
-            case "temperature":
-                error = ReadNumber(ref reader, name, out double? temperature);
-                draft.Temperature = temperature;
-                return error;
-            case "top_p":
-                error = ReadNumber(ref reader, name, out double? topP);
-                draft.TopP = topP;
-                return error;
-            case "seed":
-                error = ReadInt64(ref reader, name, out long? seed);
-                draft.Seed = seed;
-                return error;
-            case "presence_penalty":
-                error = ReadNumber(ref reader, name, out double? presence);
-                draft.PresencePenalty = presence;
-                return error;
-            case "frequency_penalty":
-                error = ReadNumber(ref reader, name, out double? frequency);
-                draft.FrequencyPenalty = frequency;
-                return error;
-            case "stream":
-                error = ReadBool(ref reader, name, out bool? stream);
-                draft.Stream = stream;
-                return error;
-            case "stream_options":
-                error = ReadStreamOptions(ref reader, CompletionRequestFields.StreamOptions, out bool? includeUsage);
-                draft.IncludeUsage = includeUsage;
-                return error;
-            case "user":
-                error = ReadString(ref reader, name, out string? user);
-                draft.User = user;
                 return error;
             case "echo":
                 error = ReadBool(ref reader, name, out bool? echo);
