@@ -10,59 +10,20 @@ internal sealed class CompletionsHandler(OpenAIExchange exchange)
 {
     private const string OllamaGenerate = "/api/generate";
 
-    public async Task HandleAsync(HttpContext context, ApiKey key, CancellationToken cancellationToken)
-    {
-        var body = await exchange.ReadRequestAsync(context, cancellationToken);
-        if (body is null)
-        {
-            return;
-        }
-
-        var (translation, error) = CompletionRequestTranslator.Translate(body);
-        if (translation is null)
-        {
-            await OpenAIExchange.WriteTranslationErrorAsync(context, error!);
-            return;
-        }
-
-        if (!key.Models.Allows(translation.Model))
-        {
-            await OpenAIExchange.WriteModelForbiddenAsync(context, translation.Model);
-            return;
-        }
-
-        var ollamaBody = await exchange.GuardAsync(context, OllamaEndpoint.Generate, translation.OllamaBody);
-        if (ollamaBody is null)
-        {
-            return;
-        }
-
-        using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var upstreamResponse = await exchange.SendAsync(context, key, HttpMethod.Post, OllamaGenerate, ollamaBody, activity, cancellationToken);
-        if (upstreamResponse is null)
-        {
-            return;
-        }
-
-        if (translation.Stream)
-        {
-            var translator = new CompletionStreamTranslator(CompletionStreamTranslator.NewId(), exchange.Now(), translation.Model, translation.IncludeUsage);
-            await exchange.StreamAsync(context, upstreamResponse, translator, activity, cancellationToken);
-            return;
-        }
-
-        var answer = await exchange.ReadAnswerAsync(context, upstreamResponse, activity, cancellationToken);
-        if (answer is null)
-        {
-            return;
-        }
-
-        if (!CompletionResponseTranslator.TryTranslate(answer, CompletionStreamTranslator.NewId(), exchange.Now(), translation.Model, out var completion, out var problem))
-        {
-            await exchange.WriteUnusableAnswerAsync(context, problem);
-            return;
-        }
-
-        await OpenAIExchange.WriteJsonAsync(context, completion, cancellationToken);
-    }
+    public Task HandleAsync(HttpContext context, ApiKey key, CancellationToken cancellationToken) =>
+        exchange.ExchangeAsync(
+            context,
+            key,
+            OllamaEndpoint.Generate,
+            OllamaGenerate,
+            body => CompletionRequestTranslator.Translate(body),
+            translation => translation.Stream
+                ? new CompletionStreamTranslator(CompletionStreamTranslator.NewId(), exchange.Now(), translation.Model, translation.IncludeUsage)
+                : null,
+            (translation, answer) => CompletionResponseTranslator.TryTranslate(
+                answer, CompletionStreamTranslator.NewId(), exchange.Now(), translation.Model, out var completion, out var problem)
+                ? (completion, null)
+                : (null, problem),
+            accepted: null,
+            cancellationToken);
 }

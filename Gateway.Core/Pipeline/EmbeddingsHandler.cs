@@ -11,52 +11,27 @@ internal sealed class EmbeddingsHandler(OpenAIExchange exchange)
 {
     private const string OllamaEmbed = "/api/embed";
 
-    public async Task HandleAsync(HttpContext context, ApiKey key, CancellationToken cancellationToken)
+    public Task HandleAsync(HttpContext context, ApiKey key, CancellationToken cancellationToken) =>
+        exchange.ExchangeAsync(
+            context,
+            key,
+            OllamaEndpoint.Embed,
+            OllamaEmbed,
+            body => EmbeddingsRequestTranslator.Translate(body),
+            streamTranslator: static _ => null, // Embeddings are never streamed.
+            TranslateAnswer,
+            accepted: null,
+            cancellationToken);
+
+    private static (byte[]? Json, string? Problem) TranslateAnswer(EmbeddingsTranslation translation, byte[] answer)
     {
-        var body = await exchange.ReadRequestAsync(context, cancellationToken);
-        if (body is null)
-        {
-            return;
-        }
-
-        var (translation, error) = EmbeddingsRequestTranslator.Translate(body);
-        if (translation is null)
-        {
-            await OpenAIExchange.WriteTranslationErrorAsync(context, error!);
-            return;
-        }
-
-        if (!key.Models.Allows(translation.Model))
-        {
-            await OpenAIExchange.WriteModelForbiddenAsync(context, translation.Model);
-            return;
-        }
-
-        var ollamaBody = await exchange.GuardAsync(context, OllamaEndpoint.Embed, translation.OllamaBody);
-        if (ollamaBody is null)
-        {
-            return;
-        }
-
-        using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var upstreamResponse = await exchange.SendAsync(context, key, HttpMethod.Post, OllamaEmbed, ollamaBody, activity, cancellationToken);
-        var answer = upstreamResponse is null ? null : await exchange.ReadAnswerAsync(context, upstreamResponse, activity, cancellationToken);
-        if (answer is null)
-        {
-            return;
-        }
-
-        byte[] json;
         try
         {
-            json = EmbeddingsResponseTranslator.Translate(answer, translation.Model, translation.Base64);
+            return (EmbeddingsResponseTranslator.Translate(answer, translation.Model, translation.Base64), null);
         }
         catch (JsonException ex)
         {
-            await exchange.WriteUnusableAnswerAsync(context, ex.Message);
-            return;
+            return (null, ex.Message);
         }
-
-        await OpenAIExchange.WriteJsonAsync(context, json, cancellationToken);
     }
 }

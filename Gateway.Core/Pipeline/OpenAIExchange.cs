@@ -26,6 +26,89 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
 
     public long Now() => timeProvider.GetUtcNow().ToUnixTimeSeconds();
 
+    /// <summary>
+    /// The whole flow of a translated route: read the body (413), translate it (400), check the key's model
+    /// allow-list (403), guard the native body (400), call Ollama, then either stream the answer through the
+    /// route's SSE translator or translate the whole answer (502 when it cannot be). Each step that fails has
+    /// already answered the client, so the flow just stops there.
+    /// </summary>
+    /// <param name="context">The client's request.</param>
+    /// <param name="key">The authenticated key.</param>
+    /// <param name="endpoint">The native endpoint, for the guard's rules.</param>
+    /// <param name="ollamaPath">The native path to call.</param>
+    /// <param name="translate">Translates the client's body.</param>
+    /// <param name="streamTranslator">The SSE translator when the client asked for a stream, or null for one answer.</param>
+    /// <param name="translateAnswer">Translates Ollama's whole answer: the client's JSON, or the problem with it.</param>
+    /// <param name="accepted">Called once the request passed every check, before Ollama is called (for logging).</param>
+    /// <param name="cancellationToken">The client's cancellation.</param>
+    public async Task ExchangeAsync<TTranslation>(
+        HttpContext context,
+        ApiKey key,
+        OllamaEndpoint endpoint,
+        string ollamaPath,
+        Func<byte[], (TTranslation? Translation, TranslationError? Error)> translate,
+        Func<TTranslation, ISseStreamTranslator?> streamTranslator,
+        Func<TTranslation, byte[], (byte[]? Json, string? Problem)> translateAnswer,
+        Action<TTranslation>? accepted,
+        CancellationToken cancellationToken)
+        where TTranslation : class, IOpenAITranslation
+    {
+        var body = await ReadRequestAsync(context, cancellationToken);
+        if (body is null)
+        {
+            return;
+        }
+
+        var (translation, error) = translate(body);
+        if (translation is null)
+        {
+            await WriteTranslationErrorAsync(context, error!);
+            return;
+        }
+
+        if (!key.Models.Allows(translation.Model))
+        {
+            await WriteModelForbiddenAsync(context, translation.Model);
+            return;
+        }
+
+        var ollamaBody = await GuardAsync(context, endpoint, translation.OllamaBody);
+        if (ollamaBody is null)
+        {
+            return;
+        }
+
+        accepted?.Invoke(translation);
+        using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var upstreamResponse = await SendAsync(context, key, HttpMethod.Post, ollamaPath, ollamaBody, activity, cancellationToken);
+        if (upstreamResponse is null)
+        {
+            return;
+        }
+
+        var translator = streamTranslator(translation);
+        if (translator is not null)
+        {
+            await StreamAsync(context, upstreamResponse, translator, activity, cancellationToken);
+            return;
+        }
+
+        var answer = await ReadAnswerAsync(context, upstreamResponse, activity, cancellationToken);
+        if (answer is null)
+        {
+            return;
+        }
+
+        var (json, problem) = translateAnswer(translation, answer);
+        if (json is null)
+        {
+            await WriteUnusableAnswerAsync(context, problem);
+            return;
+        }
+
+        await WriteJsonAsync(context, json, cancellationToken);
+    }
+
     /// <summary>Reads the request body, or answers 413 and returns null.</summary>
     public async Task<byte[]?> ReadRequestAsync(HttpContext context, CancellationToken cancellationToken)
     {

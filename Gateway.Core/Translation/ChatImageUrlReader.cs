@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 using System.Text.Json;
-using static OllamaGateway.Translation.ChatJsonReading;
+using static OllamaGateway.Translation.OpenAIJsonReading;
 
 namespace OllamaGateway.Translation;
 

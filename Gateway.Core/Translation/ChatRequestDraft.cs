@@ -7,7 +7,7 @@ namespace OllamaGateway.Translation;
 /// What the walker has read and checked so far. It is turned into the native request only once the whole body
 /// has been validated, so a refused request never produces an Ollama body.
 /// </summary>
-internal sealed class ChatRequestDraft
+internal sealed class ChatRequestDraft : IOpenAIRequestDraft
 {
     /// <summary>Client's <c>model</c>.</summary>
     public string? Model { get; set; }

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using System.Text.Unicode;
 using OllamaGateway.Translation.Ollama;
-using static OllamaGateway.Translation.ChatJsonReading;
+using static OllamaGateway.Translation.OpenAIJsonReading;
 
 namespace OllamaGateway.Translation;
 
@@ -21,43 +20,15 @@ namespace OllamaGateway.Translation;
 /// </remarks>
 internal static class ChatRequestTranslator
 {
-    private static readonly JsonReaderOptions ReaderOptions = new()
-    {
-        CommentHandling = JsonCommentHandling.Disallow,
-        AllowTrailingCommas = false,
-        MaxDepth = 64,
-    };
-
     /// <summary>
     /// Translates the client's body. Exactly one of the returned values is non-null.
     /// </summary>
     /// <param name="openAiJson">The raw request body.</param>
     public static (ChatTranslation? Translation, TranslationError? Error) Translate(ReadOnlySpan<byte> openAiJson)
     {
-        // Checked up front so that string reads below can only fail on bad escapes, never on bad bytes.
-        if (!Utf8.IsValid(openAiJson))
-        {
-            return (null, RequestErrors.InvalidJson());
-        }
-
-        var reader = new Utf8JsonReader(openAiJson, ReaderOptions);
         var draft = new ChatRequestDraft();
-        TranslationError? error;
-        try
-        {
-            error = ReadRequest(ref reader, draft);
-        }
-        catch (JsonException)
-        {
-            error = RequestErrors.InvalidJson();
-        }
-        catch (InvalidOperationException)
-        {
-            // Utf8JsonReader.GetString throws this for an escaped lone surrogate ("\ud800"); the token type is
-            // always checked before reading, so this is the only way here.
-            error = RequestErrors.InvalidJson();
-        }
-
+        TranslationError? error = ReadRootObject(openAiJson, ChatRequestFields.TopLevel, draft, ReadTopLevelValue)
+            ?? CheckRequired(draft);
         if (error is not null)
         {
             return (null, error);
@@ -82,35 +53,8 @@ internal static class ChatRequestTranslator
         return (new ChatTranslation(native.Model, stream, includeUsage, body, draft.User), null);
     }
 
-    private static TranslationError? ReadRequest(ref Utf8JsonReader reader, ChatRequestDraft draft)
+    private static TranslationError? CheckRequired(ChatRequestDraft draft)
     {
-        if (!reader.Read())
-        {
-            return RequestErrors.InvalidJson();
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return reader.Read() ? RequestErrors.InvalidJson() : RequestErrors.NotAnObject();
-        }
-
-        var keys = new JsonKeySet(ChatRequestFields.TopLevel);
-        while (ReadProperty(ref reader, out string name))
-        {
-            TranslationError? error = keys.Add(name, name) ?? ReadTopLevelValue(ref reader, name, draft);
-            if (error is not null)
-            {
-                return error;
-            }
-        }
-
-        // Anything after the root object is not JSON (a second value, garbage): Read throws on it.
-        if (reader.Read())
-        {
-            return RequestErrors.InvalidJson();
-        }
-
         if (draft.Model is null)
         {
             return RequestErrors.Missing("model");
@@ -132,61 +76,18 @@ internal static class ChatRequestTranslator
             return null;
         }
 
-        TranslationError? error = null;
+        if (TryReadSharedValue(ref reader, name, draft, ChatRequestFields.StreamOptions, out TranslationError? error))
+        {
+            return error;
+        }
+
         switch (name)
         {
-            case "model":
-                error = ReadString(ref reader, name, out string? model);
-                if (error is null && model is not null)
-                {
-                    if (model.Length == 0)
-                    {
-                        return RequestErrors.InvalidValue(name, "the model name must not be empty.");
-                    }
-
-                    draft.Model = model;
-                }
-
-                return error;
             case "messages":
                 return ReadMessages(ref reader, draft);
-            case "stream":
-                error = ReadBool(ref reader, name, out bool? stream);
-                draft.Stream = stream;
-                return error;
-            case "stream_options":
-                return ReadStreamOptions(ref reader, draft);
-            case "temperature":
-                error = ReadNumber(ref reader, name, out double? temperature);
-                draft.Temperature = temperature;
-                return error;
-            case "top_p":
-                error = ReadNumber(ref reader, name, out double? topP);
-                draft.TopP = topP;
-                return error;
-            case "presence_penalty":
-                error = ReadNumber(ref reader, name, out double? presence);
-                draft.PresencePenalty = presence;
-                return error;
-            case "frequency_penalty":
-                error = ReadNumber(ref reader, name, out double? frequency);
-                draft.FrequencyPenalty = frequency;
-                return error;
-            case "max_tokens":
-                error = ReadTokenLimit(ref reader, name, out int? maxTokens);
-                draft.MaxTokens = maxTokens;
-                return error;
             case "max_completion_tokens":
                 error = ReadTokenLimit(ref reader, name, out int? maxCompletionTokens);
                 draft.MaxCompletionTokens = maxCompletionTokens;
-                return error;
-            case "seed":
-                error = ReadInt64(ref reader, name, out long? seed);
-                draft.Seed = seed;
-                return error;
-            case "stop":
-                error = ReadStop(ref reader, out List<string>? stop);
-                draft.Stop = stop;
                 return error;
             case "n":
                 error = ReadInt64(ref reader, name, out long? n);
@@ -196,10 +97,6 @@ internal static class ChatRequestTranslator
                     return RequestErrors.InvalidValue(name, "this gateway only supports n = 1.");
                 }
 
-                return error;
-            case "user":
-                error = ReadString(ref reader, name, out string? user);
-                draft.User = user;
                 return error;
             case "tools":
                 error = ChatToolsReader.ReadTools(ref reader, out List<OllamaTool>? tools);
@@ -524,123 +421,5 @@ internal static class ChatRequestTranslator
                 return RequestErrors.InvalidValue(
                     $"{path}.type", $"content parts of type '{type}' are not supported by this gateway; only 'text' and 'image_url' are.");
         }
-    }
-
-    private static TranslationError? ReadStreamOptions(ref Utf8JsonReader reader, ChatRequestDraft draft)
-    {
-        const string Path = "stream_options";
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return RequestErrors.InvalidType(Path, "an object", reader.TokenType);
-        }
-
-        var keys = new JsonKeySet(ChatRequestFields.StreamOptions);
-        while (ReadProperty(ref reader, out string name))
-        {
-            string param = $"{Path}.{name}";
-            TranslationError? error = keys.Add(name, param);
-            if (error is null)
-            {
-                switch (name)
-                {
-                    case "include_usage":
-                        error = ReadBool(ref reader, param, out bool? includeUsage);
-                        draft.IncludeUsage = includeUsage;
-                        break;
-                    case "include_obfuscation":
-                        // OpenAI pads chunks against side channels; Ollama has no such thing. Type-checked, dropped.
-                        error = ReadBool(ref reader, param, out _);
-                        break;
-                    default:
-                        error = RequestErrors.Unsupported(param);
-                        break;
-                }
-            }
-
-            if (error is not null)
-            {
-                return error;
-            }
-        }
-
-        return null;
-    }
-
-    private static TranslationError? ReadStop(ref Utf8JsonReader reader, out List<string>? stop)
-    {
-        const string Param = "stop";
-        stop = null;
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.Null:
-                return null;
-            case JsonTokenType.String:
-                string single = reader.GetString()!;
-                if (single.Length == 0)
-                {
-                    return RequestErrors.InvalidValue(Param, "stop sequences must not be empty.");
-                }
-
-                stop = [single];
-                return null;
-            case JsonTokenType.StartArray:
-                var list = new List<string>();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    if (reader.TokenType != JsonTokenType.String)
-                    {
-                        // Ollama's layer drops non-strings silently; a client that sent one expects it to apply.
-                        return RequestErrors.InvalidType($"{Param}[{list.Count}]", "a string", reader.TokenType);
-                    }
-
-                    string item = reader.GetString()!;
-                    if (item.Length == 0)
-                    {
-                        return RequestErrors.InvalidValue($"{Param}[{list.Count}]", "stop sequences must not be empty.");
-                    }
-
-                    list.Add(item);
-                }
-
-                // An empty native stop list would replace the model's own stop tokens with none: treat [] as absent.
-                stop = list.Count == 0 ? null : list;
-                return null;
-            default:
-                return RequestErrors.InvalidType(Param, "a string or an array of strings", reader.TokenType);
-        }
-    }
-
-    private static TranslationError? ReadTokenLimit(ref Utf8JsonReader reader, string param, out int? value)
-    {
-        value = null;
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        if (reader.TokenType != JsonTokenType.Number)
-        {
-            return RequestErrors.InvalidType(param, "an integer", reader.TokenType);
-        }
-
-        if (!reader.TryGetInt32(out int number))
-        {
-            return RequestErrors.NotAnInteger(param);
-        }
-
-        // Natively -1 and -2 mean "unlimited" and "fill the context": a negative or zero OpenAI limit must not
-        // turn into either.
-        if (number < 1)
-        {
-            return RequestErrors.InvalidValue(param, "the limit must be at least 1.");
-        }
-
-        value = number;
-        return null;
     }
 }

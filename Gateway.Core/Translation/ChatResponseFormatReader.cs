@@ -1,5 +1,5 @@
 using System.Text.Json;
-using static OllamaGateway.Translation.ChatJsonReading;
+using static OllamaGateway.Translation.OpenAIJsonReading;
 
 namespace OllamaGateway.Translation;
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
@@ -45,75 +44,53 @@ internal static class ChatResponseTranslator
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(model);
 
-        openAiJson = null;
-        var line = new OllamaChatLine();
-        if (!line.TryParse(ollamaJson))
+        if (!OpenAIReplyJson.TryRead(
+            ollamaJson, "The upstream server sent a reply that is not a valid Ollama chat object.", out OllamaChatLine? line, out error))
         {
-            error = "The upstream server sent a reply that is not a valid Ollama chat object.";
+            openAiJson = null;
             return false;
         }
 
-        if (line.Error is not null)
-        {
-            error = line.Error;
-            return false;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(256 + line.Content.Length + line.Thinking.Length + (128 * line.ToolCalls.Count));
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString(ChatJsonNames.Id, id);
-            writer.WriteString(ChatJsonNames.Object, ChatJsonNames.ChatCompletionObject);
-            writer.WriteNumber(ChatJsonNames.Created, created);
-            writer.WriteString(ChatJsonNames.Model, model);
-            writer.WriteString(ChatJsonNames.SystemFingerprint, ChatJsonNames.OllamaFingerprint);
-
-            writer.WriteStartArray(ChatJsonNames.Choices);
-            writer.WriteStartObject();
-            writer.WriteNumber(ChatJsonNames.Index, 0);
-            writer.WriteStartObject(ChatJsonNames.Message);
-            writer.WriteString(ChatJsonNames.Role, ChatJsonNames.Assistant);
-            bool hasToolCalls = line.ToolCalls.Count > 0;
-            if (hasToolCalls && line.Content.IsEmpty)
-            {
-                // OpenAI's shape for a reply that only calls tools (reference pitfall 25); Ollama's layer sends "".
-                writer.WriteNull(ChatJsonNames.Content);
-            }
-            else
-            {
-                writer.WriteString(ChatJsonNames.Content, line.Content);
-            }
-
-            if (!line.Thinking.IsEmpty)
-            {
-                // Reasoning is kept out of content, under the name Ollama's own layer uses.
-                writer.WriteString(ChatJsonNames.Reasoning, line.Thinking);
-            }
-
-            if (hasToolCalls)
-            {
-                ChatToolCallJson.Write(writer, line.ToolCalls, firstIndex: null);
-            }
-
-            writer.WriteEndObject();
-            writer.WriteNull(ChatJsonNames.Logprobs);
-
-            // A missing done_reason finishes as "stop" here too (Ollama's layer says null): OpenAI clients
-            // expect a reason on a complete reply. A stop that called tools is "tool_calls"; "length" stays "length",
-            // since the calls may be cut off (reference pitfall 4, Ollama >= v0.32.6).
-            writer.WriteString(
-                ChatJsonNames.FinishReason,
-                hasToolCalls && !line.StoppedForLength ? ChatJsonNames.ToolCalls : line.FinishReason);
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-
-            UsageJson.Write(writer, line.PromptEvalCount, line.EvalCount);
-            writer.WriteEndObject();
-        }
-
-        openAiJson = buffer.WrittenSpan.ToArray();
-        error = null;
+        int capacity = 256 + line.Content.Length + line.Thinking.Length + (128 * line.ToolCalls.Count);
+        openAiJson = OpenAIReplyJson.Write(line, id, created, model, ChatJsonNames.ChatCompletionObject, capacity, WriteChoice);
         return true;
+    }
+
+    private static void WriteChoice(Utf8JsonWriter writer, OllamaChatLine line)
+    {
+        writer.WriteNumber(ChatJsonNames.Index, 0);
+        writer.WriteStartObject(ChatJsonNames.Message);
+        writer.WriteString(ChatJsonNames.Role, ChatJsonNames.Assistant);
+        bool hasToolCalls = line.ToolCalls.Count > 0;
+        if (hasToolCalls && line.Content.IsEmpty)
+        {
+            // OpenAI's shape for a reply that only calls tools (reference pitfall 25); Ollama's layer sends "".
+            writer.WriteNull(ChatJsonNames.Content);
+        }
+        else
+        {
+            writer.WriteString(ChatJsonNames.Content, line.Content);
+        }
+
+        if (!line.Thinking.IsEmpty)
+        {
+            // Reasoning is kept out of content, under the name Ollama's own layer uses.
+            writer.WriteString(ChatJsonNames.Reasoning, line.Thinking);
+        }
+
+        if (hasToolCalls)
+        {
+            ChatToolCallJson.Write(writer, line.ToolCalls, firstIndex: null);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteNull(ChatJsonNames.Logprobs);
+
+        // A missing done_reason finishes as "stop" here too (Ollama's layer says null): OpenAI clients
+        // expect a reason on a complete reply. A stop that called tools is "tool_calls"; "length" stays "length",
+        // since the calls may be cut off (reference pitfall 4, Ollama >= v0.32.6).
+        writer.WriteString(
+            ChatJsonNames.FinishReason,
+            hasToolCalls && !line.StoppedForLength ? ChatJsonNames.ToolCalls : line.FinishReason);
     }
 }

@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Json;
-using OllamaGateway.Errors;
 
 namespace OllamaGateway.Translation;
 
@@ -32,31 +30,15 @@ namespace OllamaGateway.Translation;
 /// relaxed encoder would reintroduce for a browser reading the stream.
 /// <para>The caller's part: split the upstream bytes on <c>\n</c> (as bytes, so a character split across reads is
 /// whole again by the time a line is handed over), flush after each call that wrote something, call
-/// <see cref="WriteError"/> if the upstream ends or stalls before <see cref="TranslateLine"/> returned true, and call
-/// <see cref="WriteDone"/> at the end (it writes nothing unless the stream completed normally).</para>
+/// <see cref="ISseStreamTranslator.WriteError"/> if the upstream ends or stalls before <see cref="ISseStreamTranslator.TranslateLine"/> returned true, and call
+/// <see cref="ISseStreamTranslator.WriteDone"/> at the end (it writes nothing unless the stream completed normally).</para>
+/// <para>Framing, usage, <c>[DONE]</c> and errors are <see cref="OpenAISseStream{TLine}"/>'s, shared with the legacy
+/// completions stream.</para>
 /// </remarks>
-internal sealed class ChatStreamTranslator : ISseStreamTranslator
+internal sealed class ChatStreamTranslator : OpenAISseStream<OllamaChatLine>
 {
-    private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    private const int IdRandomLength = 29; // OpenAI's own ids carry 29 characters after "chatcmpl-".
-
-    private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
-
-    private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
-
-    private static ReadOnlySpan<byte> DoneEvent => "data: [DONE]\n\n"u8;
-
-    private static ReadOnlySpan<byte> LineWhitespace => " \t\r\n"u8;
-
-    private readonly JsonEncodedText _id;
-    private readonly long _created;
-    private readonly JsonEncodedText _model;
-    private readonly bool _includeUsage;
-    private readonly OllamaChatLine _line = new();
-    private Utf8JsonWriter? _writer;
     private bool _roleSent;
     private int _toolCallCount;
-    private bool _doneWritten;
 
     /// <summary>Creates the translator for one response; every chunk carries the same id, created and model.</summary>
     /// <param name="id">Completion id, normally from <see cref="NewId"/>.</param>
@@ -64,138 +46,49 @@ internal sealed class ChatStreamTranslator : ISseStreamTranslator
     /// <param name="model">The model name as the client sent it.</param>
     /// <param name="includeUsage"><c>stream_options.include_usage</c>.</param>
     public ChatStreamTranslator(string id, long created, string model, bool includeUsage)
+        : base(id, created, model, includeUsage, ChatJsonNames.ChatCompletionChunkObject,
+            "The upstream server sent a stream line that is not a valid Ollama chat object.")
     {
-        ArgumentNullException.ThrowIfNull(id);
-        ArgumentNullException.ThrowIfNull(model);
-        _id = JsonEncodedText.Encode(id);
-        _created = created;
-        _model = JsonEncodedText.Encode(model);
-        _includeUsage = includeUsage;
     }
 
-    /// <summary>Where the stream is; the pipeline can tell a normal end from a failed one.</summary>
-    public ChatStreamState State { get; private set; }
+    /// <summary>A new completion id: <c>chatcmpl-</c> and 29 random letters and digits (Ollama's own take only 999 values).</summary>
+    public static string NewId() => RandomId("chatcmpl-");
 
-    /// <summary>
-    /// Translates one NDJSON line (without its <c>\n</c>) into zero or more SSE events. Returns true when the stream
-    /// is finished: the done line was handled, or an error event was written. Blank lines are ignored; lines after
-    /// the finish are ignored and return true.
-    /// </summary>
-    public bool TranslateLine(ReadOnlySpan<byte> ndjsonLine, IBufferWriter<byte> output)
+    /// <inheritdoc/>
+    protected override void WriteLineChunks(IBufferWriter<byte> output)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        if (State != ChatStreamState.Open)
+        OllamaChatLine line = Line;
+        if (!line.Thinking.IsEmpty)
         {
-            return true;
-        }
-
-        if (ndjsonLine.IndexOfAnyExcept(LineWhitespace) < 0)
-        {
-            return false;
-        }
-
-        if (!_line.TryParse(ndjsonLine))
-        {
-            WriteError(output, "The upstream server sent a stream line that is not a valid Ollama chat object.", ChatJsonNames.ApiErrorType);
-            return true;
-        }
-
-        if (_line.Error is not null)
-        {
-            // Ollama's mid-stream failure: one {"error":"..."} line and no done:true after it.
-            WriteError(output, _line.Error, ChatJsonNames.ApiErrorType);
-            return true;
-        }
-
-        if (!_line.Thinking.IsEmpty)
-        {
-            WriteDeltaChunk(output, ChatJsonNames.Reasoning, _line.Thinking);
+            WriteDeltaChunk(output, ChatJsonNames.Reasoning, line.Thinking);
         }
 
         // The opening chunk carries the role: with content "" when the first line has nothing else to say, but on the
         // tool-call chunk when the first line is only a call (OpenAI's own first chunk then has no content).
-        if (!_line.Content.IsEmpty || (!_roleSent && _line.ToolCalls.Count == 0))
+        if (!line.Content.IsEmpty || (!_roleSent && line.ToolCalls.Count == 0))
         {
-            WriteDeltaChunk(output, ChatJsonNames.Content, _line.Content);
+            WriteDeltaChunk(output, ChatJsonNames.Content, line.Content);
         }
 
-        if (_line.ToolCalls.Count > 0)
+        if (line.ToolCalls.Count > 0)
         {
-            WriteToolCallsChunk(output, _line.ToolCalls);
+            WriteToolCallsChunk(output, line.ToolCalls);
         }
 
-        if (!_line.Done)
+        if (line.Done)
         {
-            return false;
+            // "stop" becomes "tool_calls" once any call was streamed; "length" stays (reference §3.5 step 5, pitfall 4).
+            WriteFinishChunk(output, _toolCallCount > 0 && !line.StoppedForLength ? ChatJsonNames.ToolCalls : line.FinishReason);
         }
-
-        // "stop" becomes "tool_calls" once any call was streamed; "length" stays (reference §3.5 step 5, pitfall 4).
-        WriteFinishChunk(output, _toolCallCount > 0 && !_line.StoppedForLength ? ChatJsonNames.ToolCalls : _line.FinishReason);
-        if (_includeUsage)
-        {
-            WriteUsageChunk(output, _line.PromptEvalCount, _line.EvalCount);
-        }
-
-        State = ChatStreamState.Completed;
-        return true;
     }
-
-    /// <summary>
-    /// Writes the terminal <c>data: [DONE]</c>, once, and only after a normal finish: after an error (or if the done
-    /// line never came) the stream must just end, so the client does not mistake a cut-off reply for a whole one.
-    /// </summary>
-    public void WriteDone(IBufferWriter<byte> output)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        if (State != ChatStreamState.Completed || _doneWritten)
-        {
-            return;
-        }
-
-        output.Write(DoneEvent);
-        _doneWritten = true;
-    }
-
-    /// <summary>
-    /// Writes <c>data: {"error":{"message","type","param":null,"code":null}}</c> for a failure found mid-stream
-    /// (upstream dropped, idle timeout) and marks the stream failed. Only the first error is written.
-    /// </summary>
-    public void WriteError(IBufferWriter<byte> output, string message, string type)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(type);
-        if (State == ChatStreamState.Failed)
-        {
-            return;
-        }
-
-        Utf8JsonWriter writer = BeginEvent(output);
-        OpenAIErrorJson.Write(writer, message, type, param: null, code: null);
-        EndEvent(output, writer);
-        State = ChatStreamState.Failed;
-    }
-
-    /// <summary>A new completion id: <c>chatcmpl-</c> and 29 random letters and digits (Ollama's own take only 999 values).</summary>
-    public static string NewId() => "chatcmpl-" + RandomNumberGenerator.GetString(IdAlphabet, IdRandomLength);
 
     /// <summary>Writes a chunk whose delta holds one text field (content or reasoning), plus the role if first.</summary>
     private void WriteDeltaChunk(IBufferWriter<byte> output, JsonEncodedText field, ReadOnlySpan<byte> text)
     {
-        Utf8JsonWriter writer = BeginChunk(output);
-        writer.WriteStartObject(ChatJsonNames.Delta);
-        if (!_roleSent)
-        {
-            writer.WriteString(ChatJsonNames.Role, ChatJsonNames.Assistant);
-            _roleSent = true;
-        }
+        Utf8JsonWriter writer = BeginDelta(output);
 
         writer.WriteString(field, text);
-
-        writer.WriteEndObject();
-        writer.WriteNull(ChatJsonNames.Logprobs);
-        writer.WriteNull(ChatJsonNames.FinishReason);
-        EndChunk(output, writer);
+        EndDelta(output, writer);
     }
 
     /// <summary>
@@ -204,20 +97,11 @@ internal sealed class ChatStreamTranslator : ISseStreamTranslator
     /// </summary>
     private void WriteToolCallsChunk(IBufferWriter<byte> output, IReadOnlyList<OllamaLineToolCall> calls)
     {
-        Utf8JsonWriter writer = BeginChunk(output);
-        writer.WriteStartObject(ChatJsonNames.Delta);
-        if (!_roleSent)
-        {
-            writer.WriteString(ChatJsonNames.Role, ChatJsonNames.Assistant);
-            _roleSent = true;
-        }
+        Utf8JsonWriter writer = BeginDelta(output);
 
         ChatToolCallJson.Write(writer, calls, _toolCallCount);
         _toolCallCount += calls.Count;
-        writer.WriteEndObject();
-        writer.WriteNull(ChatJsonNames.Logprobs);
-        writer.WriteNull(ChatJsonNames.FinishReason);
-        EndChunk(output, writer);
+        EndDelta(output, writer);
     }
 
     private void WriteFinishChunk(IBufferWriter<byte> output, JsonEncodedText finishReason)
@@ -230,73 +114,34 @@ internal sealed class ChatStreamTranslator : ISseStreamTranslator
         EndChunk(output, writer);
     }
 
-    private void WriteUsageChunk(IBufferWriter<byte> output, long promptEvalCount, long evalCount)
-    {
-        Utf8JsonWriter writer = BeginEvent(output);
-        WriteChunkHeader(writer);
-        writer.WriteStartArray(ChatJsonNames.Choices);
-        writer.WriteEndArray();
-        UsageJson.Write(writer, promptEvalCount, evalCount);
-        writer.WriteEndObject();
-        EndEvent(output, writer);
-    }
-
-    /// <summary>Opens a chunk up to inside its single choice object.</summary>
+    /// <summary>Opens a chunk up to inside its single choice object, after the choice's index.</summary>
     private Utf8JsonWriter BeginChunk(IBufferWriter<byte> output)
     {
-        Utf8JsonWriter writer = BeginEvent(output);
-        WriteChunkHeader(writer);
-        writer.WriteStartArray(ChatJsonNames.Choices);
-        writer.WriteStartObject();
+        Utf8JsonWriter writer = BeginChoice(output);
         writer.WriteNumber(ChatJsonNames.Index, 0);
         return writer;
     }
 
-    /// <summary>Closes the choice and the chunk opened by <see cref="BeginChunk"/>.</summary>
-    private void EndChunk(IBufferWriter<byte> output, Utf8JsonWriter writer)
+    /// <summary>Opens a content chunk's delta, with the role if this is the stream's first delta.</summary>
+    private Utf8JsonWriter BeginDelta(IBufferWriter<byte> output)
+    {
+        Utf8JsonWriter writer = BeginChunk(output);
+        writer.WriteStartObject(ChatJsonNames.Delta);
+        if (!_roleSent)
+        {
+            writer.WriteString(ChatJsonNames.Role, ChatJsonNames.Assistant);
+            _roleSent = true;
+        }
+
+        return writer;
+    }
+
+    /// <summary>Closes a delta opened by <see cref="BeginDelta"/>: a content chunk never finishes the choice.</summary>
+    private void EndDelta(IBufferWriter<byte> output, Utf8JsonWriter writer)
     {
         writer.WriteEndObject();
-        writer.WriteEndArray();
-        if (_includeUsage)
-        {
-            writer.WriteNull(ChatJsonNames.Usage);
-        }
-
-        writer.WriteEndObject();
-        EndEvent(output, writer);
-    }
-
-    private void WriteChunkHeader(Utf8JsonWriter writer)
-    {
-        writer.WriteStartObject();
-        writer.WriteString(ChatJsonNames.Id, _id);
-        writer.WriteString(ChatJsonNames.Object, ChatJsonNames.ChatCompletionChunkObject);
-        writer.WriteNumber(ChatJsonNames.Created, _created);
-        writer.WriteString(ChatJsonNames.Model, _model);
-        writer.WriteString(ChatJsonNames.SystemFingerprint, ChatJsonNames.OllamaFingerprint);
-    }
-
-    private Utf8JsonWriter BeginEvent(IBufferWriter<byte> output)
-    {
-        output.Write(DataPrefix);
-
-        // One writer per response, re-pointed at the output each event; Reset also clears its depth and state.
-        if (_writer is null)
-        {
-            _writer = new Utf8JsonWriter(output);
-        }
-        else
-        {
-            _writer.Reset(output);
-        }
-
-        return _writer;
-    }
-
-    private static void EndEvent(IBufferWriter<byte> output, Utf8JsonWriter writer)
-    {
-        // Flush first: the writer holds bytes it has not yet advanced past in the output.
-        writer.Flush();
-        output.Write(EventEnd);
+        writer.WriteNull(ChatJsonNames.Logprobs);
+        writer.WriteNull(ChatJsonNames.FinishReason);
+        EndChunk(output, writer);
     }
 }

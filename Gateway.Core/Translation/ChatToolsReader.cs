@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OllamaGateway.Translation.Ollama;
-using static OllamaGateway.Translation.ChatJsonReading;
+using static OllamaGateway.Translation.OpenAIJsonReading;
 
 namespace OllamaGateway.Translation;
 

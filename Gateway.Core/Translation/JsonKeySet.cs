@@ -1,3 +1,5 @@
+using OllamaGateway.Validation;
+
 namespace OllamaGateway.Translation;
 
 /// <summary>
@@ -5,22 +7,25 @@ namespace OllamaGateway.Translation;
 /// Why: Ollama's Go <c>encoding/json</c> matches keys case-insensitively and keeps the last one, while a C# check
 /// sees the first exact match. <c>{"model":"a","MODEL":"b"}</c> could pass a policy check as <c>a</c> and run
 /// as <c>b</c>; the gateway re-serialises, but refusing the ambiguity keeps every reader of the body in agreement.
+/// Keys are compared by Go's own folding (<see cref="GoKeyFold"/>), not .NET's <c>OrdinalIgnoreCase</c>: Go also
+/// takes <c>"ſtream"</c> (U+017F) for <c>stream</c> and <c>"\u212Aeep_alive"</c> (Kelvin sign) for <c>keep_alive</c>.
 /// </summary>
 internal sealed class JsonKeySet
 {
-    private readonly HashSet<string> _seen = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _seenFolds = new(StringComparer.Ordinal);
     private readonly string[] _known;
 
     /// <summary>Creates a tracker for an object whose understood keys are <paramref name="known"/>.</summary>
     public JsonKeySet(string[] known) => _known = known;
 
     /// <summary>
-    /// Records <paramref name="name"/>; returns an error if it repeats an earlier key (ignoring case) or is a
+    /// Records <paramref name="name"/>; returns an error if it repeats an earlier key (ignoring case as Go does) or is a
     /// case variant of a known key. <paramref name="param"/> is the full path used in the error.
     /// </summary>
     public TranslationError? Add(string name, string param)
     {
-        if (!_seen.Add(name))
+        string fold = GoKeyFold.Fold(name);
+        if (!_seenFolds.Add(fold))
         {
             return RequestErrors.DuplicateKey(param);
         }
@@ -28,7 +33,7 @@ internal sealed class JsonKeySet
         foreach (string known in _known)
         {
             if (!string.Equals(known, name, StringComparison.Ordinal)
-                && string.Equals(known, name, StringComparison.OrdinalIgnoreCase))
+                && string.Equals(GoKeyFold.Fold(known), fold, StringComparison.Ordinal))
             {
                 return RequestErrors.CaseVariantKey(param, known);
             }

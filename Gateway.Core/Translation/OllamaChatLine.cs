@@ -1,15 +1,14 @@
 using System.Text.Json;
-using System.Text.Unicode;
 
 namespace OllamaGateway.Translation;
 
 /// <summary>
 /// Reads the few fields the gateway needs from one native <c>/api/chat</c> object (an NDJSON line, or the whole
-/// non-streamed reply) with <see cref="Utf8JsonReader"/>; everything else is skipped unread. Text stays UTF-8:
-/// escapes are undone into reusable buffers and never decoded to UTF-16, so a stream of many small lines does
-/// not allocate per line. One instance per response; <see cref="TryParse"/> resets it.
+/// non-streamed reply) with <see cref="Utf8JsonReader"/>; everything else is skipped unread. The shared fields
+/// (done, done_reason, counts, error) are read by <see cref="OllamaStreamLine"/>; this reads <c>message</c>. Text
+/// stays UTF-8: escapes are undone into reusable buffers and never decoded to UTF-16.
 /// </summary>
-internal sealed class OllamaChatLine
+internal sealed class OllamaChatLine : OllamaStreamLine
 {
     private byte[] _content = [];
     private int _contentLength;
@@ -29,118 +28,24 @@ internal sealed class OllamaChatLine
     /// </summary>
     public IReadOnlyList<OllamaLineToolCall> ToolCalls => _toolCalls;
 
-    /// <summary><c>done</c>: true only on the final line.</summary>
-    public bool Done { get; private set; }
-
-    /// <summary>
-    /// <c>done_reason</c> was <c>length</c>. Every other value (<c>stop</c>, missing, empty, and <c>load</c>/<c>unload</c>
-    /// which must never reach an OpenAI client) finishes as <c>stop</c>.
-    /// </summary>
-    public bool StoppedForLength { get; private set; }
-
-    /// <summary><c>prompt_eval_count</c>; 0 when absent (Ollama omits zero values, old servers omit it on cache hits).</summary>
-    public long PromptEvalCount { get; private set; }
-
-    /// <summary><c>eval_count</c>; 0 when absent.</summary>
-    public long EvalCount { get; private set; }
-
-    /// <summary>The message of an <c>{"error":...}</c> object, or null.</summary>
-    public string? Error { get; private set; }
-
-    /// <summary>The finish reason to report for this line's <see cref="StoppedForLength"/>.</summary>
-    public JsonEncodedText FinishReason => StoppedForLength ? ChatJsonNames.Length : ChatJsonNames.Stop;
-
-    /// <summary>
-    /// Parses <paramref name="json"/>. Returns false when it is not one JSON object with the expected field types,
-    /// or carries invalid UTF-8: a broken upstream, reported as an error rather than guessed at.
-    /// </summary>
-    public bool TryParse(ReadOnlySpan<byte> json)
+    /// <inheritdoc/>
+    protected override void ResetFields()
     {
         _contentLength = 0;
         _thinkingLength = 0;
         _toolCalls.Clear();
-        Done = false;
-        StoppedForLength = false;
-        PromptEvalCount = 0;
-        EvalCount = 0;
-        Error = null;
-
-        // Validated once here, so that every string span copied below is known to be well-formed UTF-8.
-        if (!Utf8.IsValid(json))
-        {
-            return false;
-        }
-
-        var reader = new Utf8JsonReader(json);
-        try
-        {
-            return ReadRoot(ref reader, json);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
-    private bool ReadRoot(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    /// <inheritdoc/>
+    protected override bool ReadField(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        if (reader.ValueTextEquals("message"u8))
         {
-            return false;
+            reader.Read();
+            return ReadMessage(ref reader, json);
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            bool ok;
-            if (reader.ValueTextEquals("message"u8))
-            {
-                reader.Read();
-                ok = ReadMessage(ref reader, json);
-            }
-            else if (reader.ValueTextEquals("done"u8))
-            {
-                reader.Read();
-                ok = reader.TokenType is JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null;
-                Done = reader.TokenType == JsonTokenType.True;
-            }
-            else if (reader.ValueTextEquals("done_reason"u8))
-            {
-                reader.Read();
-                ok = reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
-                StoppedForLength = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("length"u8);
-            }
-            else if (reader.ValueTextEquals("prompt_eval_count"u8))
-            {
-                reader.Read();
-                ok = TryReadCount(ref reader, out long count);
-                PromptEvalCount = count;
-            }
-            else if (reader.ValueTextEquals("eval_count"u8))
-            {
-                reader.Read();
-                ok = TryReadCount(ref reader, out long count);
-                EvalCount = count;
-            }
-            else if (reader.ValueTextEquals("error"u8))
-            {
-                reader.Read();
-                ok = ReadError(ref reader);
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-                ok = true;
-            }
-
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        // A second value or garbage after the object makes Read throw; whitespace ends it.
-        return !reader.Read();
+        return SkipValue(ref reader);
     }
 
     private bool ReadMessage(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
@@ -176,9 +81,7 @@ internal sealed class OllamaChatLine
             else
             {
                 // role, images...: nothing an OpenAI client reads.
-                reader.Read();
-                reader.Skip();
-                ok = true;
+                ok = SkipValue(ref reader);
             }
 
             if (!ok)
@@ -240,9 +143,7 @@ internal sealed class OllamaChatLine
             }
             else
             {
-                reader.Read();
-                reader.Skip();
-                ok = true;
+                ok = SkipValue(ref reader);
             }
 
             if (!ok)
@@ -295,9 +196,7 @@ internal sealed class OllamaChatLine
             else
             {
                 // index: OpenAI's index is counted by the translator across the whole stream instead.
-                reader.Read();
-                reader.Skip();
-                ok = true;
+                ok = SkipValue(ref reader);
             }
 
             if (!ok)
@@ -307,87 +206,5 @@ internal sealed class OllamaChatLine
         }
 
         return true;
-    }
-
-    private bool ReadError(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            Error = TryGetString(ref reader) ?? "The upstream server reported an error.";
-            return true;
-        }
-
-        // Ollama always sends a string; anything else still means the stream failed.
-        reader.Skip();
-        Error = "The upstream server reported an error.";
-        return true;
-    }
-
-    private static bool TryReadCount(ref Utf8JsonReader reader, out long count)
-    {
-        count = 0;
-        return reader.TokenType switch
-        {
-            JsonTokenType.Null => true,
-            JsonTokenType.Number => reader.TryGetInt64(out count) && count >= 0,
-            _ => false,
-        };
-    }
-
-    private static bool TryCopyText(ref Utf8JsonReader reader, ref byte[] buffer, out int length)
-    {
-        length = 0;
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            return false;
-        }
-
-        // The unescaped text is never longer than its escaped form.
-        int needed = reader.ValueSpan.Length; // Always a span: the reader is built over one contiguous line.
-        if (buffer.Length < needed)
-        {
-            buffer = new byte[Math.Max(needed, Math.Min(buffer.Length * 2, Array.MaxLength))];
-        }
-
-        if (!reader.ValueIsEscaped)
-        {
-            reader.ValueSpan.CopyTo(buffer);
-            length = reader.ValueSpan.Length;
-            return true;
-        }
-
-        return TryUnescape(ref reader, buffer, out length);
-    }
-
-    private static bool TryUnescape(ref Utf8JsonReader reader, byte[] buffer, out int length)
-    {
-        try
-        {
-            length = reader.CopyString(buffer);
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            // CopyString refuses an escaped lone surrogate ("\ud800"): not valid text, so not a valid line.
-            length = 0;
-            return false;
-        }
-    }
-
-    private static string? TryGetString(ref Utf8JsonReader reader)
-    {
-        try
-        {
-            return reader.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null; // Escaped lone surrogate.
-        }
     }
 }

@@ -21,7 +21,7 @@ internal static class ReasoningEffort
     {
         const string Param = "reasoning_effort";
         think = null;
-        TranslationError? error = ChatJsonReading.ReadString(ref reader, Param, out string? effort);
+        TranslationError? error = OpenAIJsonReading.ReadString(ref reader, Param, out string? effort);
         if (error is not null || effort is null)
         {
             return error;

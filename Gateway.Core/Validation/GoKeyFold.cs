@@ -6,7 +6,8 @@ namespace OllamaGateway.Validation;
 /// (folds with <c>k</c>) and U+017F LATIN SMALL LETTER LONG S (folds with <c>s</c>). Go's <c>foldName</c> maps every
 /// rune to the smallest rune of its fold set, so <c>"inſecure"</c> sets <c>insecure</c> and <c>"\u212Aeep_alive"</c>
 /// sets <c>keep_alive</c>. .NET's <c>OrdinalIgnoreCase</c> does not fold either character (and does fold some Go
-/// does not, such as U+0131), which is why the guard does not use it, nor <c>Translation/JsonKeySet</c>, which does.
+/// does not, such as U+0131), which is why neither the guard nor the OpenAI translators (<c>Translation/JsonKeySet</c>,
+/// the embeddings translator) use it.
 /// </summary>
 /// <remarks>
 /// Every Ollama struct field name is ASCII, so other non-ASCII letters can never match a field, and in Go maps

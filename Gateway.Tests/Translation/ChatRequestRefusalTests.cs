@@ -227,6 +227,20 @@ public class ChatRequestRefusalTests
         Refuse($$"""{"model":"m","messages":{{UserHi}},"metadata":{{deep}} }""", null);
     }
 
+    // Go's decoder folds the long s (U+017F) to 's' and the Kelvin sign (U+212A) to 'k', which .NET's
+    // OrdinalIgnoreCase does not: "\u017Ftream" would set Ollama's stream field.
+    [Theory]
+    [InlineData("""{"model":"a","messages":[{"role":"user","content":"hi"}],"\u017Ftream":true}""", "\u017Ftream", "invalid_key")]
+    [InlineData("""{"model":"a","messages":[{"role":"user","content":"hi"}],"stream":false,"\u017Ftream":true}""", "\u017Ftream", "duplicate_key")]
+    [InlineData("""{"model":"a","messages":[{"role":"user","content":"hi"}],"max_to\u212Aens":5}""", "max_to\u212Aens", "invalid_key")]
+    [InlineData("""{"model":"a","messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_u\u017Fage":true}}""", "stream_options.include_u\u017Fage", "invalid_key")]
+    public void GoFoldedVariantOfKey_Refused400(string json, string param, string code)
+    {
+        TranslationError error = Refuse(json, param);
+
+        Assert.Equal(code, error.Code);
+    }
+
     private static TranslationError Refuse(string json, string? param)
     {
         (ChatTranslation? translation, TranslationError? error) = ChatRequestTranslator.Translate(Encoding.UTF8.GetBytes(json));

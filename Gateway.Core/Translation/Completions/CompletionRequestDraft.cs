@@ -8,7 +8,7 @@ namespace OllamaGateway.Translation.Completions;
 /// What the walker has read and checked so far. It becomes the native body only once the whole request has been
 /// validated, so a refused request never produces an Ollama body.
 /// </summary>
-internal sealed class CompletionRequestDraft
+internal sealed class CompletionRequestDraft : IOpenAIRequestDraft
 {
     private static readonly JsonEncodedText s_model = JsonEncodedText.Encode("model");
     private static readonly JsonEncodedText s_prompt = JsonEncodedText.Encode("prompt");

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Unicode;
-using static OllamaGateway.Translation.Completions.CompletionValueReader;
+using static OllamaGateway.Translation.OpenAIJsonReading;
 
 namespace OllamaGateway.Translation.Completions;
 
@@ -21,41 +20,13 @@ internal static class CompletionRequestTranslator
 {
     private const string PromptKey = "prompt";
 
-    private static readonly JsonReaderOptions s_readerOptions = new()
-    {
-        CommentHandling = JsonCommentHandling.Disallow,
-        AllowTrailingCommas = false,
-        MaxDepth = 64,
-    };
-
     /// <summary>Translates the client's body. Exactly one of the returned values is non-null.</summary>
     /// <param name="openAiJson">The raw request body.</param>
     public static (CompletionTranslation? Translation, TranslationError? Error) Translate(ReadOnlySpan<byte> openAiJson)
     {
-        // Checked up front so that string reads below can only fail on bad escapes, never on bad bytes.
-        if (!Utf8.IsValid(openAiJson))
-        {
-            return (null, RequestErrors.InvalidJson());
-        }
-
-        var reader = new Utf8JsonReader(openAiJson, s_readerOptions);
         var draft = new CompletionRequestDraft();
-        TranslationError? error;
-        try
-        {
-            error = ReadRequest(ref reader, draft);
-        }
-        catch (JsonException)
-        {
-            error = RequestErrors.InvalidJson();
-        }
-        catch (InvalidOperationException)
-        {
-            // GetString throws this for an escaped lone surrogate ("\ud800"); token types are always checked first,
-            // so this is the only way here.
-            error = RequestErrors.InvalidJson();
-        }
-
+        TranslationError? error = ReadRootObject(openAiJson, CompletionRequestFields.TopLevel, draft, ReadTopLevelValue)
+            ?? CheckRequired(draft);
         if (error is not null)
         {
             return (null, error);
@@ -68,35 +39,8 @@ internal static class CompletionRequestTranslator
         return (new CompletionTranslation(draft.Model!, stream, includeUsage, draft.ToOllamaBody(), draft.User), null);
     }
 
-    private static TranslationError? ReadRequest(ref Utf8JsonReader reader, CompletionRequestDraft draft)
+    private static TranslationError? CheckRequired(CompletionRequestDraft draft)
     {
-        if (!reader.Read())
-        {
-            return RequestErrors.InvalidJson();
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return reader.Read() ? RequestErrors.InvalidJson() : RequestErrors.NotAnObject();
-        }
-
-        var keys = new JsonKeySet(CompletionRequestFields.TopLevel);
-        while (ReadProperty(ref reader, out string name))
-        {
-            TranslationError? error = keys.Add(name, name) ?? ReadTopLevelValue(ref reader, name, draft);
-            if (error is not null)
-            {
-                return error;
-            }
-        }
-
-        // Anything after the root object is not JSON (a second value, garbage): Read throws on it.
-        if (reader.Read())
-        {
-            return RequestErrors.InvalidJson();
-        }
-
         if (draft.Model is null)
         {
             return RequestErrors.Missing("model");
@@ -120,18 +64,13 @@ internal static class CompletionRequestTranslator
             return null;
         }
 
-        TranslationError? error;
+        if (TryReadSharedValue(ref reader, name, draft, CompletionRequestFields.StreamOptions, out TranslationError? error))
+        {
+            return error;
+        }
+
         switch (name)
         {
-            case "model":
-                error = ReadString(ref reader, name, out string? model);
-                if (error is null && model is { Length: 0 })
-                {
-                    return RequestErrors.InvalidValue(name, "the model name must not be empty.");
-                }
-
-                draft.Model = model;
-                return error;
             case PromptKey:
                 error = ReadPrompt(ref reader, out string? prompt);
                 draft.Prompt = prompt;
@@ -141,44 +80,6 @@ internal static class CompletionRequestTranslator
 
                 // Natively "" is the same as no suffix (Go's zero value), so it is simply not sent.
                 draft.Suffix = suffix is { Length: > 0 } ? suffix : null;
-                return error;
-            case "max_tokens":
-                error = ReadTokenLimit(ref reader, name, out int? maxTokens);
-                draft.MaxTokens = maxTokens;
-                return error;
-            case "stop":
-                error = ReadStop(ref reader, name, out List<string>? stop);
-                draft.Stop = stop;
-                return error;
-            case "temperature":
-                error = ReadNumber(ref reader, name, out double? temperature);
-                draft.Temperature = temperature;
-                return error;
-            case "top_p":
-                error = ReadNumber(ref reader, name, out double? topP);
-                draft.TopP = topP;
-                return error;
-            case "seed":
-                error = ReadInt64(ref reader, name, out long? seed);
-                draft.Seed = seed;
-                return error;
-            case "presence_penalty":
-                error = ReadNumber(ref reader, name, out double? presence);
-                draft.PresencePenalty = presence;
-                return error;
-            case "frequency_penalty":
-                error = ReadNumber(ref reader, name, out double? frequency);
-                draft.FrequencyPenalty = frequency;
-                return error;
-            case "stream":
-                error = ReadBool(ref reader, name, out bool? stream);
-                draft.Stream = stream;
-                return error;
-            case "stream_options":
-                return ReadStreamOptions(ref reader, draft);
-            case "user":
-                error = ReadString(ref reader, name, out string? user);
-                draft.User = user;
                 return error;
             case "echo":
                 error = ReadBool(ref reader, name, out bool? echo);
@@ -291,50 +192,5 @@ internal static class CompletionRequestTranslator
             default:
                 return RequestErrors.InvalidType(param, "an object", reader.TokenType);
         }
-    }
-
-    private static TranslationError? ReadStreamOptions(ref Utf8JsonReader reader, CompletionRequestDraft draft)
-    {
-        const string Path = "stream_options";
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return RequestErrors.InvalidType(Path, "an object", reader.TokenType);
-        }
-
-        var keys = new JsonKeySet(CompletionRequestFields.StreamOptions);
-        while (ReadProperty(ref reader, out string name))
-        {
-            string param = $"{Path}.{name}";
-            TranslationError? error = keys.Add(name, param);
-            if (error is null)
-            {
-                switch (name)
-                {
-                    case "include_usage":
-                        error = ReadBool(ref reader, param, out bool? includeUsage);
-                        draft.IncludeUsage = includeUsage;
-                        break;
-                    case "include_obfuscation":
-                        // OpenAI pads chunks against side channels; Ollama has no such thing. Type-checked, dropped.
-                        error = ReadBool(ref reader, param, out _);
-                        break;
-                    default:
-                        error = RequestErrors.Unsupported(param);
-                        break;
-                }
-            }
-
-            if (error is not null)
-            {
-                return error;
-            }
-        }
-
-        return null;
     }
 }

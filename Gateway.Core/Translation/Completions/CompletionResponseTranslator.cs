@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
@@ -34,48 +33,26 @@ internal static class CompletionResponseTranslator
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(model);
 
-        openAiJson = null;
-        var line = new OllamaGenerateLine();
-        if (!line.TryParse(ollamaJson))
+        if (!OpenAIReplyJson.TryRead(
+            ollamaJson, "The upstream server sent a reply that is not a valid Ollama generate object.", out OllamaGenerateLine? line, out error))
         {
-            error = "The upstream server sent a reply that is not a valid Ollama generate object.";
+            openAiJson = null;
             return false;
         }
 
-        if (line.Error is not null)
-        {
-            error = line.Error;
-            return false;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(256 + (line.Response.Length * 2));
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString(ChatJsonNames.Id, id);
-            writer.WriteString(ChatJsonNames.Object, CompletionJsonNames.TextCompletionObject);
-            writer.WriteNumber(ChatJsonNames.Created, created);
-            writer.WriteString(ChatJsonNames.Model, model);
-            writer.WriteString(ChatJsonNames.SystemFingerprint, ChatJsonNames.OllamaFingerprint);
-
-            writer.WriteStartArray(ChatJsonNames.Choices);
-            writer.WriteStartObject();
-            writer.WriteString(CompletionJsonNames.Text, line.Response);
-            writer.WriteNumber(ChatJsonNames.Index, 0);
-            writer.WriteNull(ChatJsonNames.Logprobs);
-
-            // A missing done_reason finishes as "stop" (Ollama's layer says null): OpenAI clients expect a reason
-            // on a complete reply, and load/unload must never reach them.
-            writer.WriteString(ChatJsonNames.FinishReason, line.FinishReason);
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-
-            UsageJson.Write(writer, line.PromptEvalCount, line.EvalCount);
-            writer.WriteEndObject();
-        }
-
-        openAiJson = buffer.WrittenSpan.ToArray();
-        error = null;
+        int capacity = 256 + (line.Response.Length * 2);
+        openAiJson = OpenAIReplyJson.Write(line, id, created, model, CompletionJsonNames.TextCompletionObject, capacity, WriteChoice);
         return true;
+    }
+
+    private static void WriteChoice(Utf8JsonWriter writer, OllamaGenerateLine line)
+    {
+        writer.WriteString(CompletionJsonNames.Text, line.Response);
+        writer.WriteNumber(ChatJsonNames.Index, 0);
+        writer.WriteNull(ChatJsonNames.Logprobs);
+
+        // A missing done_reason finishes as "stop" (Ollama's layer says null): OpenAI clients expect a reason
+        // on a complete reply, and load/unload must never reach them.
+        writer.WriteString(ChatJsonNames.FinishReason, line.FinishReason);
     }
 }

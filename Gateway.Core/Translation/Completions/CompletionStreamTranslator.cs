@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Json;
-using OllamaGateway.Errors;
 
 namespace OllamaGateway.Translation.Completions;
 
@@ -29,144 +27,42 @@ namespace OllamaGateway.Translation.Completions;
 /// written from the line's UTF-8 bytes without decoding; the writer's default encoder escapes non-ASCII as
 /// <c>\uXXXX</c>, which every client decodes, as the chat stream does.
 /// <para>The caller's part is the chat stream's: split upstream bytes on <c>\n</c> as bytes, flush after each call
-/// that wrote something, call <see cref="WriteError"/> if the upstream ends or stalls before
-/// <see cref="TranslateLine"/> returned true, and call <see cref="WriteDone"/> at the end.</para>
+/// that wrote something, call <see cref="ISseStreamTranslator.WriteError"/> if the upstream ends or stalls before
+/// <see cref="ISseStreamTranslator.TranslateLine"/> returned true, and call <see cref="ISseStreamTranslator.WriteDone"/> at the end.</para>
+/// <para>Framing, usage, <c>[DONE]</c> and errors are <see cref="OpenAISseStream{TLine}"/>'s, shared with chat.</para>
 /// </remarks>
-internal sealed class CompletionStreamTranslator : ISseStreamTranslator
+internal sealed class CompletionStreamTranslator : OpenAISseStream<OllamaGenerateLine>
 {
-    private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    private const int IdRandomLength = 29; // OpenAI's own legacy ids carry 29 characters after "cmpl-".
-
-    private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
-
-    private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
-
-    private static ReadOnlySpan<byte> DoneEvent => "data: [DONE]\n\n"u8;
-
-    private static ReadOnlySpan<byte> LineWhitespace => " \t\r\n"u8;
-
-    private readonly JsonEncodedText _id;
-    private readonly long _created;
-    private readonly JsonEncodedText _model;
-    private readonly bool _includeUsage;
-    private readonly OllamaGenerateLine _line = new();
-    private Utf8JsonWriter? _writer;
-    private bool _doneWritten;
-
     /// <summary>Creates the translator for one response; every chunk carries the same id, created and model.</summary>
     /// <param name="id">Completion id, normally from <see cref="NewId"/>.</param>
     /// <param name="created">Unix seconds, fixed for the whole stream.</param>
     /// <param name="model">The model name as the client sent it.</param>
     /// <param name="includeUsage"><c>stream_options.include_usage</c>.</param>
     public CompletionStreamTranslator(string id, long created, string model, bool includeUsage)
+        : base(id, created, model, includeUsage, CompletionJsonNames.TextCompletionObject,
+            "The upstream server sent a stream line that is not a valid Ollama generate object.")
     {
-        ArgumentNullException.ThrowIfNull(id);
-        ArgumentNullException.ThrowIfNull(model);
-        _id = JsonEncodedText.Encode(id);
-        _created = created;
-        _model = JsonEncodedText.Encode(model);
-        _includeUsage = includeUsage;
-    }
-
-    /// <summary>Where the stream is; the pipeline can tell a normal end from a failed one.</summary>
-    public ChatStreamState State { get; private set; }
-
-    /// <summary>
-    /// Translates one NDJSON line (without its <c>\n</c>) into zero or more SSE events. Returns true when the stream
-    /// is finished: the done line was handled, or an error event was written. Blank lines are ignored; lines after
-    /// the finish are ignored and return true.
-    /// </summary>
-    public bool TranslateLine(ReadOnlySpan<byte> ndjsonLine, IBufferWriter<byte> output)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        if (State != ChatStreamState.Open)
-        {
-            return true;
-        }
-
-        if (ndjsonLine.IndexOfAnyExcept(LineWhitespace) < 0)
-        {
-            return false;
-        }
-
-        if (!_line.TryParse(ndjsonLine))
-        {
-            WriteError(output, "The upstream server sent a stream line that is not a valid Ollama generate object.", ChatJsonNames.ApiErrorType);
-            return true;
-        }
-
-        if (_line.Error is not null)
-        {
-            // Ollama's mid-stream failure: one {"error":"..."} line and no done:true after it.
-            WriteError(output, _line.Error, ChatJsonNames.ApiErrorType);
-            return true;
-        }
-
-        if (!_line.Done)
-        {
-            if (!_line.Response.IsEmpty)
-            {
-                WriteTextChunk(output, _line.Response, finishReason: null);
-            }
-
-            return false;
-        }
-
-        WriteTextChunk(output, _line.Response, _line.FinishReason);
-        if (_includeUsage)
-        {
-            WriteUsageChunk(output, _line.PromptEvalCount, _line.EvalCount);
-        }
-
-        State = ChatStreamState.Completed;
-        return true;
-    }
-
-    /// <summary>
-    /// Writes the terminal <c>data: [DONE]</c>, once, and only after a normal finish: after an error (or if the done
-    /// line never came) the stream must just end, so the client does not mistake a cut-off reply for a whole one.
-    /// </summary>
-    public void WriteDone(IBufferWriter<byte> output)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        if (State != ChatStreamState.Completed || _doneWritten)
-        {
-            return;
-        }
-
-        output.Write(DoneEvent);
-        _doneWritten = true;
-    }
-
-    /// <summary>
-    /// Writes <c>data: {"error":{"message","type","param":null,"code":null}}</c> for a failure found mid-stream
-    /// (upstream dropped, idle timeout) and marks the stream failed. Only the first error is written.
-    /// </summary>
-    public void WriteError(IBufferWriter<byte> output, string message, string type)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(type);
-        if (State == ChatStreamState.Failed)
-        {
-            return;
-        }
-
-        Utf8JsonWriter writer = BeginEvent(output);
-        OpenAIErrorJson.Write(writer, message, type, param: null, code: null);
-        EndEvent(output, writer);
-        State = ChatStreamState.Failed;
     }
 
     /// <summary>A new completion id: <c>cmpl-</c> and 29 random letters and digits (Ollama's own take only 999 values).</summary>
-    public static string NewId() => "cmpl-" + RandomNumberGenerator.GetString(IdAlphabet, IdRandomLength);
+    public static string NewId() => RandomId("cmpl-");
+
+    /// <inheritdoc/>
+    protected override void WriteLineChunks(IBufferWriter<byte> output)
+    {
+        if (Line.Done)
+        {
+            WriteTextChunk(output, Line.Response, Line.FinishReason);
+        }
+        else if (!Line.Response.IsEmpty)
+        {
+            WriteTextChunk(output, Line.Response, finishReason: null);
+        }
+    }
 
     private void WriteTextChunk(IBufferWriter<byte> output, ReadOnlySpan<byte> text, JsonEncodedText? finishReason)
     {
-        Utf8JsonWriter writer = BeginEvent(output);
-        WriteChunkHeader(writer);
-        writer.WriteStartArray(ChatJsonNames.Choices);
-        writer.WriteStartObject();
+        Utf8JsonWriter writer = BeginChoice(output);
         writer.WriteString(CompletionJsonNames.Text, text);
         writer.WriteNumber(ChatJsonNames.Index, 0);
         writer.WriteNull(ChatJsonNames.Logprobs);
@@ -179,59 +75,6 @@ internal sealed class CompletionStreamTranslator : ISseStreamTranslator
             writer.WriteNull(ChatJsonNames.FinishReason);
         }
 
-        writer.WriteEndObject();
-        writer.WriteEndArray();
-        if (_includeUsage)
-        {
-            writer.WriteNull(ChatJsonNames.Usage);
-        }
-
-        writer.WriteEndObject();
-        EndEvent(output, writer);
-    }
-
-    private void WriteUsageChunk(IBufferWriter<byte> output, long promptEvalCount, long evalCount)
-    {
-        Utf8JsonWriter writer = BeginEvent(output);
-        WriteChunkHeader(writer);
-        writer.WriteStartArray(ChatJsonNames.Choices);
-        writer.WriteEndArray();
-        UsageJson.Write(writer, promptEvalCount, evalCount);
-        writer.WriteEndObject();
-        EndEvent(output, writer);
-    }
-
-    private void WriteChunkHeader(Utf8JsonWriter writer)
-    {
-        writer.WriteStartObject();
-        writer.WriteString(ChatJsonNames.Id, _id);
-        writer.WriteString(ChatJsonNames.Object, CompletionJsonNames.TextCompletionObject);
-        writer.WriteNumber(ChatJsonNames.Created, _created);
-        writer.WriteString(ChatJsonNames.Model, _model);
-        writer.WriteString(ChatJsonNames.SystemFingerprint, ChatJsonNames.OllamaFingerprint);
-    }
-
-    private Utf8JsonWriter BeginEvent(IBufferWriter<byte> output)
-    {
-        output.Write(DataPrefix);
-
-        // One writer per response, re-pointed at the output each event; Reset also clears its depth and state.
-        if (_writer is null)
-        {
-            _writer = new Utf8JsonWriter(output);
-        }
-        else
-        {
-            _writer.Reset(output);
-        }
-
-        return _writer;
-    }
-
-    private static void EndEvent(IBufferWriter<byte> output, Utf8JsonWriter writer)
-    {
-        // Flush first: the writer holds bytes it has not yet advanced past in the output.
-        writer.Flush();
-        output.Write(EventEnd);
+        EndChunk(output, writer);
     }
 }

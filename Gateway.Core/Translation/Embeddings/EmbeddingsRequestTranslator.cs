@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using OllamaGateway.Validation;
 
 namespace OllamaGateway.Translation.Embeddings;
 
@@ -63,8 +64,9 @@ internal static class EmbeddingsRequestTranslator
 
         // Go's encoding/json (Ollama) matches keys case-insensitively and lets the last one win, so a body with
         // both "model" and "MODEL" could mean one thing to us and another to anything reading it the Go way.
-        // We serialise our own upstream body, but refusing keeps the request unambiguous for every reader.
-        var seenKeys = new List<string>(5);
+        // We serialise our own upstream body, but refusing keeps the request unambiguous for every reader. Keys are
+        // kept in Go's folded form (GoKeyFold), under which the long s and the Kelvin sign match 's' and 'k' too.
+        var seenKeys = new HashSet<string>(5, StringComparer.Ordinal);
 
         while (true)
         {
@@ -79,15 +81,11 @@ internal static class EmbeddingsRequestTranslator
                 return (null, s_invalidJson);
             }
 
-            foreach (var seen in seenKeys)
+            if (!seenKeys.Add(GoKeyFold.Fold(key)))
             {
-                if (FoldEquals(seen, key))
-                {
-                    return Fail($"Duplicate key '{key}' in the request body: each parameter may appear only once, whatever its letter case.", key);
-                }
+                return Fail($"Duplicate key '{key}' in the request body: each parameter may appear only once, whatever its letter case.", key);
             }
 
-            seenKeys.Add(key);
             Read(ref reader);
 
             TranslationError? error;
@@ -370,37 +368,6 @@ internal static class EmbeddingsRequestTranslator
             value = null;
             return false;
         }
-    }
-
-    // Go's case-insensitive key match uses Unicode simple folding, under which 'ſ' (U+017F) equals 's' and the
-    // Kelvin sign (U+212A) equals 'k'; these are the only non-ASCII letters whose fold orbit holds an ASCII letter.
-    // .NET's invariant casing deliberately leaves both alone, so they are mapped here. The first of two clashing
-    // keys is always one of our ASCII names (an unknown key is refused before a second can follow), so ASCII
-    // folding plus these two covers every key Go would take for it.
-    private static bool FoldEquals(string a, string b)
-    {
-        if (a.Length != b.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < a.Length; i++)
-        {
-            if (a[i] != b[i] && Fold(a[i]) != Fold(b[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-
-        static char Fold(char c) => c switch
-        {
-            '\u212A' => 'k',
-            '\u017F' => 's',
-            _ when char.IsAsciiLetterUpper(c) => (char)(c | 0x20),
-            _ => c,
-        };
     }
 
     private static (EmbeddingsTranslation? Translation, TranslationError? Error) Fail(string message, string? param) =>

@@ -11,4 +11,4 @@ namespace OllamaGateway.Translation.Embeddings;
 /// <param name="InputCount">How many texts were sent upstream; Ollama answers with one vector per text, in order.</param>
 /// <param name="OllamaBody">UTF-8 JSON for <c>/api/embed</c>: <c>{"model","input":[...],"dimensions"?}</c>.</param>
 /// <param name="User">OpenAI's end-user tag, kept for accounting; Ollama has no such field so it is not forwarded.</param>
-internal sealed record EmbeddingsTranslation(string Model, bool Base64, int InputCount, byte[] OllamaBody, string? User);
+internal sealed record EmbeddingsTranslation(string Model, bool Base64, int InputCount, byte[] OllamaBody, string? User) : IOpenAITranslation;

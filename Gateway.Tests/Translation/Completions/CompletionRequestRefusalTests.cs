@@ -249,6 +249,20 @@ public sealed class CompletionRequestRefusalTests
         Assert.Contains("JSON object", error.Message, StringComparison.Ordinal);
     }
 
+    // Go's decoder folds the long s (U+017F) to 's' and the Kelvin sign (U+212A) to 'k', which .NET's
+    // OrdinalIgnoreCase does not: "max_to\u212Aens" would set Ollama's reading of max_tokens.
+    [Theory]
+    [InlineData("""{"model":"m","prompt":"p","max_to\u212Aens":5}""", "max_to\u212Aens", "invalid_key")]
+    [InlineData("""{"model":"m","prompt":"p","\u017Fuffix":"s"}""", "\u017Fuffix", "invalid_key")]
+    [InlineData("""{"model":"m","prompt":"p","stream":true,"\u017Ftream":false}""", "\u017Ftream", "duplicate_key")]
+    public void GoFoldedVariantOfKey_Refused400(string json, string param, string code)
+    {
+        TranslationError error = Refuse(json);
+
+        Assert.Equal(param, error.Param);
+        Assert.Equal(code, error.Code);
+    }
+
     private static TranslationError Refuse(string json) => Refuse(Encoding.UTF8.GetBytes(json));
 
     private static TranslationError Refuse(byte[] json)

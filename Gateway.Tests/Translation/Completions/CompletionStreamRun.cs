@@ -1,27 +1,7 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Json;
 using OllamaGateway.Translation.Completions;
 
 namespace OllamaGateway.Tests.Translation.Completions;
 
 /// <summary>Feeds NDJSON lines to one <see cref="CompletionStreamTranslator"/> and collects everything it writes.</summary>
 internal sealed class CompletionStreamRun(string id, long created, string model, bool includeUsage)
-{
-    public CompletionStreamTranslator Translator { get; } = new(id, created, model, includeUsage);
-
-    public ArrayBufferWriter<byte> Output { get; } = new();
-
-    public bool Line(string line) => Translator.TranslateLine(Encoding.UTF8.GetBytes(line), Output);
-
-    public bool Line(byte[] line) => Translator.TranslateLine(line, Output);
-
-    public void Done() => Translator.WriteDone(Output);
-
-    /// <summary>Every event's payload, [DONE] included; asserts the SSE framing.</summary>
-    public List<string> Payloads() => SseEvents.Payloads(Output.WrittenSpan);
-
-    /// <summary>Every JSON event (chunks and error events), parsed; [DONE] left out.</summary>
-    public List<JsonElement> Chunks() =>
-        Payloads().Where(p => p != "[DONE]").Select(p => JsonDocument.Parse(p).RootElement.Clone()).ToList();
-}
+    : SseStreamRun<CompletionStreamTranslator>(new CompletionStreamTranslator(id, created, model, includeUsage));
