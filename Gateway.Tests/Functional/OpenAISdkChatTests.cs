@@ -117,13 +117,15 @@ public sealed class OpenAISdkChatTests : IAsyncLifetime
     [Fact]
     public async Task UnsupportedParameter_RaisesA400NamingIt()
     {
-        var options = new ChatCompletionOptions { IncludeLogProbabilities = true };
+        // logit_bias: the SDK sends it, and Ollama has no per-token bias to map it to.
+        var options = new ChatCompletionOptions();
+        options.LogitBiases.Add(50256, -100);
 
         var error = await Assert.ThrowsAsync<ClientResultException>(() => Client().CompleteChatAsync([new UserChatMessage("hi")], options));
 
         Assert.Equal(400, error.Status);
         var body = JsonDocument.Parse(error.GetRawResponse()!.Content.ToString()).RootElement.GetProperty("error");
-        Assert.Equal("logprobs", body.GetProperty("param").GetString());
+        Assert.Equal("logit_bias", body.GetProperty("param").GetString());
         Assert.Empty(_host.Emulator.Requests);
     }
 
