@@ -18,10 +18,10 @@ internal sealed partial class ChatCompletionsHandler(OpenAIExchange exchange, IL
             GatewayPaths.OllamaChat,
             body => ChatRequestTranslator.Translate(body),
             translation => translation.Stream
-                ? new ChatStreamTranslator(ChatStreamTranslator.NewId(), exchange.Now(), translation.Model, translation.IncludeUsage)
+                ? new ChatStreamTranslator(ChatStreamTranslator.NewId(), exchange.Now(), translation.Model, translation.IncludeUsage, translation.Logprobs)
                 : null,
             (translation, answer) => ChatResponseTranslator.TryTranslate(
-                answer, ChatStreamTranslator.NewId(), exchange.Now(), translation.Model, out var completion, out var problem)
+                answer, ChatStreamTranslator.NewId(), exchange.Now(), translation.Model, translation.Logprobs, out var completion, out var problem)
                 ? (completion, null)
                 : (null, problem),
             translation => Log.Translating(logger, key.Name, translation.Model, translation.Stream, translation.User),

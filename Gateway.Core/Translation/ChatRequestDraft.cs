@@ -60,6 +60,12 @@ internal sealed class ChatRequestDraft : IOpenAIRequestDraft
     /// <summary>Native <c>think</c> from <c>reasoning_effort</c>.</summary>
     public JsonElement? Think { get; set; }
 
+    /// <summary><c>logprobs</c> (null = absent = false).</summary>
+    public bool? Logprobs { get; set; }
+
+    /// <summary><c>top_logprobs</c>, checked to be 0–20.</summary>
+    public int? TopLogprobs { get; set; }
+
     /// <summary>Builds the native request. Call only after validation succeeded.</summary>
     public OllamaChatRequest ToOllamaRequest()
     {
@@ -85,6 +91,10 @@ internal sealed class ChatRequestDraft : IOpenAIRequestDraft
             Tools = DropTools ? null : Tools,
             Format = Format,
             Think = Think,
+
+            // Only sent when asked for: an absent field keeps older servers (before v0.12.11) on their known path.
+            Logprobs = Logprobs == true ? true : null,
+            TopLogprobs = Logprobs == true && TopLogprobs > 0 ? TopLogprobs : null,
         };
     }
 }

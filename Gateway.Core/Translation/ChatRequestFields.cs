@@ -3,10 +3,9 @@ namespace OllamaGateway.Translation;
 /// <summary>
 /// The one place that says which OpenAI chat request keys the gateway understands. A key that is in none of
 /// these lists is refused with 400 naming it, so adding a feature starts by moving its key here and teaching
-/// <see cref="ChatRequestTranslator"/> to map it. <c>logprobs</c> and <c>top_logprobs</c> are deliberately left out (refused):
-/// Ollama has them since v0.12.11, but mapping the per-token arrays back into OpenAI's <c>logprobs.content</c> in both the
-/// reply and every stream chunk is a separate piece of work, and silently dropping them would return replies without
-/// the data the client asked for.
+/// <see cref="ChatRequestTranslator"/> to map it. <c>logprobs</c> and <c>top_logprobs</c> are mapped onto Ollama's own
+/// fields (since v0.12.11) and the per-token arrays mapped back into <c>logprobs.content</c> of the reply and of every
+/// stream chunk; against an older Ollama, which ignores the fields, the reply then says <c>"content":[]</c>.
 /// </summary>
 internal static class ChatRequestFields
 {
@@ -15,7 +14,7 @@ internal static class ChatRequestFields
     [
         "model", "messages", "stream", "stream_options", "temperature", "top_p", "max_tokens",
         "max_completion_tokens", "stop", "seed", "presence_penalty", "frequency_penalty", "n", "user",
-        "tools", "tool_choice", "parallel_tool_calls", "response_format", "reasoning_effort",
+        "tools", "tool_choice", "parallel_tool_calls", "response_format", "reasoning_effort", "logprobs", "top_logprobs",
     ];
 
     /// <summary>

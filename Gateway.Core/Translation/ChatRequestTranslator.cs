@@ -50,7 +50,7 @@ internal static class ChatRequestTranslator
 
         // include_usage only means something for a stream (OpenAI refuses it otherwise; Ollama ignores it).
         bool includeUsage = stream && (draft.IncludeUsage ?? false);
-        return (new ChatTranslation(native.Model, stream, includeUsage, body, draft.User), null);
+        return (new ChatTranslation(native.Model, stream, includeUsage, body, draft.User, draft.Logprobs == true), null);
     }
 
     private static TranslationError? CheckRequired(ChatRequestDraft draft)
@@ -63,6 +63,13 @@ internal static class ChatRequestTranslator
         if (draft.Messages is null)
         {
             return RequestErrors.Missing("messages");
+        }
+
+        // OpenAI's rule: alternatives only make sense for tokens whose probabilities were asked for. Ollama would
+        // silently return none, so the client would not learn why its top_logprobs went unanswered.
+        if (draft.TopLogprobs is not null && draft.Logprobs != true)
+        {
+            return RequestErrors.InvalidValue("top_logprobs", "top_logprobs requires logprobs to be true.");
         }
 
         return null;
@@ -115,6 +122,20 @@ internal static class ChatRequestTranslator
             case "reasoning_effort":
                 error = ReasoningEffort.Read(ref reader, out JsonElement? think);
                 draft.Think = think;
+                return error;
+            case "logprobs":
+                error = ReadBool(ref reader, name, out bool? logprobs);
+                draft.Logprobs = logprobs;
+                return error;
+            case "top_logprobs":
+                error = ReadInt64(ref reader, name, out long? topLogprobs);
+                if (error is null && topLogprobs is < 0 or > 20)
+                {
+                    // Both OpenAI and Ollama refuse values outside 0-20; checked here so the client gets OpenAI's 400.
+                    return RequestErrors.InvalidValue(name, "top_logprobs must be between 0 and 20.");
+                }
+
+                draft.TopLogprobs = (int?)topLogprobs;
                 return error;
             default:
                 Debug.Assert(Array.IndexOf(ChatRequestFields.Mapped, name) < 0, $"Mapped key '{name}' has no reader.");

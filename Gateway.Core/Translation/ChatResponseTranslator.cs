@@ -12,15 +12,16 @@ internal static class ChatResponseTranslator
 {
     /// <summary>
     /// Translates <paramref name="ollamaJson"/>. Throws <see cref="JsonException"/> when it is not a valid native chat
-    /// object or is an <c>{"error":..}</c> object; use <see cref="TryTranslate"/> to get that as a value instead.
+    /// object or is an <c>{"error":..}</c> object; use <see cref="TryTranslate(ReadOnlySpan{byte}, string, long, string, out byte[], out string)"/> to get that as a value instead.
     /// </summary>
     /// <param name="ollamaJson">The native reply body (status 200).</param>
     /// <param name="id">The completion id, see <see cref="ChatStreamTranslator.NewId"/>.</param>
     /// <param name="created">Unix seconds.</param>
     /// <param name="model">The model name as the client sent it.</param>
-    public static byte[] Translate(ReadOnlySpan<byte> ollamaJson, string id, long created, string model)
+    /// <param name="logprobs">Whether the client asked for <c>logprobs</c>, see <see cref="ChatTranslation.Logprobs"/>.</param>
+    public static byte[] Translate(ReadOnlySpan<byte> ollamaJson, string id, long created, string model, bool logprobs = false)
     {
-        if (!TryTranslate(ollamaJson, id, created, model, out byte[]? openAiJson, out string? error))
+        if (!TryTranslate(ollamaJson, id, created, model, logprobs, out byte[]? openAiJson, out string? error))
         {
             throw new JsonException(error);
         }
@@ -39,24 +40,46 @@ internal static class ChatResponseTranslator
         long created,
         string model,
         [NotNullWhen(true)] out byte[]? openAiJson,
+        [NotNullWhen(false)] out string? error) =>
+        TryTranslate(ollamaJson, id, created, model, logprobs: false, out openAiJson, out error);
+
+    /// <summary>
+    /// As <see cref="TryTranslate(ReadOnlySpan{byte}, string, long, string, out byte[], out string)"/>; with
+    /// <paramref name="logprobs"/> (the client asked for them) the choice carries the native per-token logprobs.
+    /// </summary>
+    public static bool TryTranslate(
+        ReadOnlySpan<byte> ollamaJson,
+        string id,
+        long created,
+        string model,
+        bool logprobs,
+        [NotNullWhen(true)] out byte[]? openAiJson,
         [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(model);
 
+        var line = new OllamaChatLine { ReadsLogprobs = logprobs };
         if (!OpenAIReplyJson.TryRead(
-            ollamaJson, "The upstream server sent a reply that is not a valid Ollama chat object.", out OllamaChatLine? line, out error))
+            line, ollamaJson, "The upstream server sent a reply that is not a valid Ollama chat object.", out error))
         {
             openAiJson = null;
             return false;
         }
 
-        int capacity = 256 + line.Content.Length + line.Thinking.Length + (128 * line.ToolCalls.Count);
-        openAiJson = OpenAIReplyJson.Write(line, id, created, model, ChatJsonNames.ChatCompletionObject, capacity, WriteChoice);
+        int capacity = 256 + line.Content.Length + line.Thinking.Length + (128 * line.ToolCalls.Count)
+            + (logprobs ? 96 * line.Logprobs.Count : 0);
+        openAiJson = OpenAIReplyJson.Write(
+            line, id, created, model, ChatJsonNames.ChatCompletionObject, capacity,
+            logprobs ? WriteChoiceWithLogprobs : WriteChoiceWithoutLogprobs);
         return true;
     }
 
-    private static void WriteChoice(Utf8JsonWriter writer, OllamaChatLine line)
+    private static void WriteChoiceWithLogprobs(Utf8JsonWriter writer, OllamaChatLine line) => WriteChoice(writer, line, logprobs: true);
+
+    private static void WriteChoiceWithoutLogprobs(Utf8JsonWriter writer, OllamaChatLine line) => WriteChoice(writer, line, logprobs: false);
+
+    private static void WriteChoice(Utf8JsonWriter writer, OllamaChatLine line, bool logprobs)
     {
         writer.WriteNumber(ChatJsonNames.Index, 0);
         writer.WriteStartObject(ChatJsonNames.Message);
@@ -84,7 +107,16 @@ internal static class ChatResponseTranslator
         }
 
         writer.WriteEndObject();
-        writer.WriteNull(ChatJsonNames.Logprobs);
+        if (logprobs)
+        {
+            // Every token's entry, thinking and tool-call tokens included, as Ollama collects them; an upstream older
+            // than v0.12.11 sends none, which shows as "content":[] rather than as if they had not been asked for.
+            ChatLogprobsJson.Write(writer, line.Logprobs);
+        }
+        else
+        {
+            writer.WriteNull(ChatJsonNames.Logprobs);
+        }
 
         // A missing done_reason finishes as "stop" here too (Ollama's layer says null): OpenAI clients
         // expect a reason on a complete reply. A stop that called tools is "tool_calls"; "length" stays "length",

@@ -22,6 +22,10 @@ namespace OllamaGateway.Translation;
 /// <item>The <c>done:true</c> line's own content (it can carry the last piece) is sent before the finish chunk
 /// <c>delta:{}</c> with <c>finish_reason</c>; then, only with include_usage, a chunk with <c>choices:[]</c> and the usage.
 /// With include_usage every earlier chunk carries <c>"usage":null</c>, as OpenAI does; without it no chunk has the key.</item>
+/// <item>With <c>logprobs</c> asked for, a line's native <c>logprobs</c> ride on the chunk that carries its content; on
+/// its tool-call chunk or else its reasoning chunk when it has no content; and on a <c>content:""</c> chunk when it writes
+/// no chunk at all (tokens the parser swallowed), so the stream holds the same entries as the non-streamed reply.
+/// Every other chunk says <c>"logprobs":null</c>.</item>
 /// <item>An <c>{"error":..}</c> line, or a line that is not a valid chat object, becomes an SSE error event
 /// (openai-node throws an <c>APIError</c> on it) and ends the stream: no fake <c>finish_reason</c>, no <c>[DONE]</c>.</item>
 /// </list>
@@ -37,6 +41,7 @@ namespace OllamaGateway.Translation;
 /// </remarks>
 internal sealed class ChatStreamTranslator : OpenAISseStream<OllamaChatLine>
 {
+    private readonly bool _logprobs;
     private bool _roleSent;
     private int _toolCallCount;
 
@@ -45,10 +50,13 @@ internal sealed class ChatStreamTranslator : OpenAISseStream<OllamaChatLine>
     /// <param name="created">Unix seconds, fixed for the whole stream.</param>
     /// <param name="model">The model name as the client sent it.</param>
     /// <param name="includeUsage"><c>stream_options.include_usage</c>.</param>
-    public ChatStreamTranslator(string id, long created, string model, bool includeUsage)
+    /// <param name="logprobs">Whether the client asked for <c>logprobs</c>, see <see cref="ChatTranslation.Logprobs"/>.</param>
+    public ChatStreamTranslator(string id, long created, string model, bool includeUsage, bool logprobs = false)
         : base(id, created, model, includeUsage, ChatJsonNames.ChatCompletionChunkObject,
-            "The upstream server sent a stream line that is not a valid Ollama chat object.")
+            "The upstream server sent a stream line that is not a valid Ollama chat object.",
+            new OllamaChatLine { ReadsLogprobs = logprobs })
     {
+        _logprobs = logprobs;
     }
 
     /// <summary>A new completion id: <c>chatcmpl-</c> and 29 random letters and digits (Ollama's own take only 999 values).</summary>
@@ -58,21 +66,32 @@ internal sealed class ChatStreamTranslator : OpenAISseStream<OllamaChatLine>
     protected override void WriteLineChunks(IBufferWriter<byte> output)
     {
         OllamaChatLine line = Line;
-        if (!line.Thinking.IsEmpty)
-        {
-            WriteDeltaChunk(output, ChatJsonNames.Reasoning, line.Thinking);
-        }
+        bool hasThinking = !line.Thinking.IsEmpty;
+        bool hasToolCalls = line.ToolCalls.Count > 0;
 
         // The opening chunk carries the role: with content "" when the first line has nothing else to say, but on the
-        // tool-call chunk when the first line is only a call (OpenAI's own first chunk then has no content).
-        if (!line.Content.IsEmpty || (!_roleSent && line.ToolCalls.Count == 0))
+        // reasoning or tool-call chunk when the first line is only thinking or a call (OpenAI's own first chunk then
+        // has no content).
+        bool writeContent = !line.Content.IsEmpty || (!_roleSent && !hasThinking && !hasToolCalls);
+        IReadOnlyList<OllamaLineLogprob>? logprobs = _logprobs && line.Logprobs.Count > 0 ? line.Logprobs : null;
+        if (logprobs is not null && !writeContent && !hasToolCalls && !hasThinking)
         {
-            WriteDeltaChunk(output, ChatJsonNames.Content, line.Content);
+            writeContent = true;
         }
 
-        if (line.ToolCalls.Count > 0)
+        if (hasThinking)
         {
-            WriteToolCallsChunk(output, line.ToolCalls);
+            WriteDeltaChunk(output, ChatJsonNames.Reasoning, line.Thinking, writeContent || hasToolCalls ? null : logprobs);
+        }
+
+        if (writeContent)
+        {
+            WriteDeltaChunk(output, ChatJsonNames.Content, line.Content, logprobs);
+        }
+
+        if (hasToolCalls)
+        {
+            WriteToolCallsChunk(output, line.ToolCalls, writeContent ? null : logprobs);
         }
 
         if (line.Done)
@@ -83,25 +102,27 @@ internal sealed class ChatStreamTranslator : OpenAISseStream<OllamaChatLine>
     }
 
     /// <summary>Writes a chunk whose delta holds one text field (content or reasoning), plus the role if first.</summary>
-    private void WriteDeltaChunk(IBufferWriter<byte> output, JsonEncodedText field, ReadOnlySpan<byte> text)
+    private void WriteDeltaChunk(
+        IBufferWriter<byte> output, JsonEncodedText field, ReadOnlySpan<byte> text, IReadOnlyList<OllamaLineLogprob>? logprobs)
     {
         Utf8JsonWriter writer = BeginDelta(output);
 
         writer.WriteString(field, text);
-        EndDelta(output, writer);
+        EndDelta(output, writer, logprobs);
     }
 
     /// <summary>
     /// Writes one chunk with the line's calls as <c>delta.tool_calls</c>, each whole (id, type, name and the full
     /// arguments string), indexed across the whole stream as Ollama's layer and OpenAI clients expect.
     /// </summary>
-    private void WriteToolCallsChunk(IBufferWriter<byte> output, IReadOnlyList<OllamaLineToolCall> calls)
+    private void WriteToolCallsChunk(
+        IBufferWriter<byte> output, IReadOnlyList<OllamaLineToolCall> calls, IReadOnlyList<OllamaLineLogprob>? logprobs)
     {
         Utf8JsonWriter writer = BeginDelta(output);
 
         ChatToolCallJson.Write(writer, calls, _toolCallCount);
         _toolCallCount += calls.Count;
-        EndDelta(output, writer);
+        EndDelta(output, writer, logprobs);
     }
 
     private void WriteFinishChunk(IBufferWriter<byte> output, JsonEncodedText finishReason)
@@ -136,11 +157,22 @@ internal sealed class ChatStreamTranslator : OpenAISseStream<OllamaChatLine>
         return writer;
     }
 
-    /// <summary>Closes a delta opened by <see cref="BeginDelta"/>: a content chunk never finishes the choice.</summary>
-    private void EndDelta(IBufferWriter<byte> output, Utf8JsonWriter writer)
+    /// <summary>
+    /// Closes a delta opened by <see cref="BeginDelta"/>, with the logprobs of its tokens if it carries them: a content
+    /// chunk never finishes the choice.
+    /// </summary>
+    private void EndDelta(IBufferWriter<byte> output, Utf8JsonWriter writer, IReadOnlyList<OllamaLineLogprob>? logprobs)
     {
         writer.WriteEndObject();
-        writer.WriteNull(ChatJsonNames.Logprobs);
+        if (logprobs is null)
+        {
+            writer.WriteNull(ChatJsonNames.Logprobs);
+        }
+        else
+        {
+            ChatLogprobsJson.Write(writer, logprobs);
+        }
+
         writer.WriteNull(ChatJsonNames.FinishReason);
         EndChunk(output, writer);
     }

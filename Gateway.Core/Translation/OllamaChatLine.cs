@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace OllamaGateway.Translation;
@@ -5,7 +6,8 @@ namespace OllamaGateway.Translation;
 /// <summary>
 /// Reads the few fields the gateway needs from one native <c>/api/chat</c> object (an NDJSON line, or the whole
 /// non-streamed reply) with <see cref="Utf8JsonReader"/>; everything else is skipped unread. The shared fields
-/// (done, done_reason, counts, error) are read by <see cref="OllamaStreamLine"/>; this reads <c>message</c>. Text
+/// (done, done_reason, counts, error) are read by <see cref="OllamaStreamLine"/>; this reads <c>message</c> and
+/// <c>logprobs</c>. Text
 /// stays UTF-8: escapes are undone into reusable buffers and never decoded to UTF-16.
 /// </summary>
 internal sealed class OllamaChatLine : OllamaStreamLine
@@ -15,6 +17,7 @@ internal sealed class OllamaChatLine : OllamaStreamLine
     private byte[] _thinking = [];
     private int _thinkingLength;
     private readonly List<OllamaLineToolCall> _toolCalls = [];
+    private readonly List<OllamaLineLogprob> _logprobs = [];
 
     /// <summary>Unescaped UTF-8 of <c>message.content</c> (empty when absent or null).</summary>
     public ReadOnlySpan<byte> Content => _content.AsSpan(0, _contentLength);
@@ -28,12 +31,26 @@ internal sealed class OllamaChatLine : OllamaStreamLine
     /// </summary>
     public IReadOnlyList<OllamaLineToolCall> ToolCalls => _toolCalls;
 
+    /// <summary>
+    /// Whether to read the top-level <c>logprobs</c>. Off unless the client asked for them: then they are skipped
+    /// unread like any field the reply does not use, so a malformed array nobody wanted cannot fail a reply.
+    /// </summary>
+    public bool ReadsLogprobs { get; init; }
+
+    /// <summary>
+    /// The top-level <c>logprobs</c> (since v0.12.11, only when asked for), one per token this line generated, in
+    /// order: content, thinking and tool-call tokens alike, as Ollama does not split them. Empty when absent or
+    /// when <see cref="ReadsLogprobs"/> is off.
+    /// </summary>
+    public IReadOnlyList<OllamaLineLogprob> Logprobs => _logprobs;
+
     /// <inheritdoc/>
     protected override void ResetFields()
     {
         _contentLength = 0;
         _thinkingLength = 0;
         _toolCalls.Clear();
+        _logprobs.Clear();
     }
 
     /// <inheritdoc/>
@@ -45,7 +62,131 @@ internal sealed class OllamaChatLine : OllamaStreamLine
             return ReadMessage(ref reader, json);
         }
 
+        if (ReadsLogprobs && reader.ValueTextEquals("logprobs"u8))
+        {
+            reader.Read();
+            return ReadLogprobs(ref reader, _logprobs, allowTop: true);
+        }
+
         return SkipValue(ref reader);
+    }
+
+    /// <summary>Reads a <c>logprobs</c> or <c>top_logprobs</c> array (null = none) into <paramref name="into"/>.</summary>
+    private static bool ReadLogprobs(ref Utf8JsonReader reader, List<OllamaLineLogprob> into, bool allowTop)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (!ReadLogprob(ref reader, allowTop, out OllamaLineLogprob? entry))
+            {
+                return false;
+            }
+
+            into.Add(entry);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Reads one <c>{token, logprob, bytes?, top_logprobs?}</c>. A missing token or logprob is a broken upstream:
+    /// inventing a probability would be worse than failing. Alternatives have no alternatives of their own.
+    /// </summary>
+    private static bool ReadLogprob(ref Utf8JsonReader reader, bool allowTop, [NotNullWhen(true)] out OllamaLineLogprob? entry)
+    {
+        entry = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        string? token = null;
+        double? logprob = null;
+        byte[]? bytes = null;
+        List<OllamaLineLogprob>? top = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool ok;
+            if (reader.ValueTextEquals("token"u8))
+            {
+                reader.Read();
+                token = reader.TokenType == JsonTokenType.String ? TryGetString(ref reader) : null;
+                ok = token is not null;
+            }
+            else if (reader.ValueTextEquals("logprob"u8))
+            {
+                reader.Read();
+                double value = 0;
+                ok = reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out value);
+                logprob = ok ? value : null;
+            }
+            else if (reader.ValueTextEquals("bytes"u8))
+            {
+                reader.Read();
+                ok = ReadBytes(ref reader, out bytes);
+            }
+            else if (allowTop && reader.ValueTextEquals("top_logprobs"u8))
+            {
+                reader.Read();
+                top = [];
+                ok = ReadLogprobs(ref reader, top, allowTop: false);
+            }
+            else
+            {
+                ok = SkipValue(ref reader);
+            }
+
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        if (token is null || logprob is null)
+        {
+            return false;
+        }
+
+        entry = new OllamaLineLogprob(token, logprob.Value, bytes, (IReadOnlyList<OllamaLineLogprob>?)top ?? []);
+        return true;
+    }
+
+    /// <summary>Reads Go's <c>[]int</c> of byte values (null = none); a value outside 0–255 is a broken upstream.</summary>
+    private static bool ReadBytes(ref Utf8JsonReader reader, out byte[]? bytes)
+    {
+        bytes = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        var list = new List<byte>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetByte(out byte value))
+            {
+                return false;
+            }
+
+            list.Add(value);
+        }
+
+        bytes = [.. list];
+        return true;
     }
 
     private bool ReadMessage(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)

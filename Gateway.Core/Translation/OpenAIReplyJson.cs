@@ -24,22 +24,30 @@ internal static class OpenAIReplyJson
         where TLine : OllamaStreamLine, new()
     {
         line = new TLine();
-        if (!line.TryParse(ollamaJson))
+        if (!TryRead(line, ollamaJson, invalidMessage, out error))
         {
             line = null;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// As <see cref="TryRead{TLine}(ReadOnlySpan{byte}, string, out TLine, out string)"/>, into a line the caller
+    /// created (and configured, such as <see cref="OllamaChatLine.ReadsLogprobs"/>).
+    /// </summary>
+    public static bool TryRead(
+        OllamaStreamLine line, ReadOnlySpan<byte> ollamaJson, string invalidMessage, [NotNullWhen(false)] out string? error)
+    {
+        if (!line.TryParse(ollamaJson))
+        {
             error = invalidMessage;
             return false;
         }
 
-        if (line.Error is not null)
-        {
-            error = line.Error;
-            line = null;
-            return false;
-        }
-
-        error = null;
-        return true;
+        error = line.Error;
+        return error is null;
     }
 
     /// <summary>

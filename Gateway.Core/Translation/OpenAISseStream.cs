@@ -34,9 +34,12 @@ internal abstract class OpenAISseStream<TLine> : ISseStreamTranslator
     /// <param name="includeUsage"><c>stream_options.include_usage</c>.</param>
     /// <param name="objectName">The chunks' <c>object</c>.</param>
     /// <param name="invalidLineMessage">The error event's message for a line that is not a valid native object.</param>
+    /// <param name="line">The reader for every line, when the subclass configures it; a new one otherwise.</param>
     protected OpenAISseStream(
-        string id, long created, string model, bool includeUsage, JsonEncodedText objectName, string invalidLineMessage)
+        string id, long created, string model, bool includeUsage, JsonEncodedText objectName, string invalidLineMessage,
+        TLine? line = null)
     {
+        Line = line ?? new TLine();
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(model);
         _id = JsonEncodedText.Encode(id);
@@ -51,7 +54,7 @@ internal abstract class OpenAISseStream<TLine> : ISseStreamTranslator
     public ChatStreamState State { get; private set; }
 
     /// <summary>The current line, as parsed by <see cref="TranslateLine"/>.</summary>
-    protected TLine Line { get; } = new();
+    protected TLine Line { get; }
 
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
 

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using OllamaGateway.Emulator.Generation;
+using OllamaGateway.Emulator.Requests;
 
 namespace OllamaGateway.Emulator.Endpoints;
 
 /// <summary>
 /// <c>api.ChatResponse</c>: <c>model, created_at, message{role, content, thinking?, tool_calls?}, done_reason?, done,</c>
-/// then the metrics (Go field order: <c>done_reason</c> comes before <c>done</c>).
+/// then the metrics, then <c>logprobs</c> when asked for (Go field order: <c>done_reason</c> comes before <c>done</c>).
 /// </summary>
 internal sealed class ChatShape : ICompletionShape
 {
@@ -13,23 +14,35 @@ internal sealed class ChatShape : ICompletionShape
 
     public string Name => "chat";
 
-    public void WritePiece(Utf8JsonWriter writer, string model, string createdAt, ReplyPiece piece)
+    public void WritePiece(Utf8JsonWriter writer, InferenceRequest request, string createdAt, ReplyPiece piece)
     {
-        Start(writer, model, createdAt);
+        Start(writer, request.Model, createdAt);
         WriteMessage(writer, piece.Content, piece.Thinking,
             piece.ToolCall is null ? [] : [piece.ToolCall]);
         writer.WriteBoolean("done", false);
+        if (request.Logprobs)
+        {
+            LogprobsWriter.Write(writer, [piece], request.TopLogprobs);
+        }
+
         writer.WriteEndObject();
     }
 
-    public void WriteFinal(Utf8JsonWriter writer, string model, string createdAt, ReplyPlan? plan, string doneReason,
+    public void WriteFinal(Utf8JsonWriter writer, InferenceRequest request, string createdAt, ReplyPlan? plan, string doneReason,
         CompletionMetrics metrics, IReadOnlyList<int> context)
     {
-        Start(writer, model, createdAt);
+        Start(writer, request.Model, createdAt);
         WriteMessage(writer, plan?.JoinedContent ?? "", plan?.JoinedThinking, plan?.ToolCalls ?? []);
         writer.WriteString("done_reason", doneReason);
         writer.WriteBoolean("done", true);
         metrics.WriteTo(writer);
+
+        // The streamed done line carries no token of its own; the non-streamed reply collects every piece's entry.
+        if (request.Logprobs && plan is not null)
+        {
+            LogprobsWriter.Write(writer, plan.Pieces, request.TopLogprobs);
+        }
+
         writer.WriteEndObject();
     }
 

@@ -84,7 +84,7 @@ internal static class CompletionEndpoints
 
             var metrics = CompletionMetrics.Create(request.PromptTokens, plan.EvalCount, Stopwatch.GetElapsedTime(started));
             await JsonOutput.WriteJsonAsync(context.Response, 200,
-                w => shape.WriteFinal(w, request.Model, now, plan, plan.DoneReason, metrics, Context(request, plan)),
+                w => shape.WriteFinal(w, request, now, plan, plan.DoneReason, metrics, Context(request, plan)),
                 cancellationToken).ConfigureAwait(false);
         }
         else
@@ -106,7 +106,7 @@ internal static class CompletionEndpoints
                 var piece = plan.Pieces[i];
                 var createdAt = JsonOutput.FormatTime(options.TimeProvider.GetUtcNow());
                 await JsonOutput.WriteLineAsync(context.Response,
-                    w => shape.WritePiece(w, request.Model, createdAt, piece), cancellationToken).ConfigureAwait(false);
+                    w => shape.WritePiece(w, request, createdAt, piece), cancellationToken).ConfigureAwait(false);
             }
 
             if (errorAfter is not null)
@@ -118,7 +118,7 @@ internal static class CompletionEndpoints
             var metrics = CompletionMetrics.Create(request.PromptTokens, plan.EvalCount, Stopwatch.GetElapsedTime(started));
             var finalAt = JsonOutput.FormatTime(options.TimeProvider.GetUtcNow());
             await JsonOutput.WriteLineAsync(context.Response,
-                w => shape.WriteFinal(w, request.Model, finalAt, null, plan.DoneReason, metrics, Context(request, plan)),
+                w => shape.WriteFinal(w, request, finalAt, null, plan.DoneReason, metrics, Context(request, plan)),
                 cancellationToken).ConfigureAwait(false);
         }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OllamaGateway.Emulator.Generation;
+using OllamaGateway.Emulator.Requests;
 
 namespace OllamaGateway.Emulator.Endpoints;
 
@@ -13,17 +14,17 @@ internal sealed class GenerateShape : ICompletionShape
 
     public string Name => "generate";
 
-    public void WritePiece(Utf8JsonWriter writer, string model, string createdAt, ReplyPiece piece)
+    public void WritePiece(Utf8JsonWriter writer, InferenceRequest request, string createdAt, ReplyPiece piece)
     {
-        Start(writer, model, createdAt, piece.Content, piece.Thinking);
+        Start(writer, request.Model, createdAt, piece.Content, piece.Thinking);
         writer.WriteBoolean("done", false);
         writer.WriteEndObject();
     }
 
-    public void WriteFinal(Utf8JsonWriter writer, string model, string createdAt, ReplyPlan? plan, string doneReason,
+    public void WriteFinal(Utf8JsonWriter writer, InferenceRequest request, string createdAt, ReplyPlan? plan, string doneReason,
         CompletionMetrics metrics, IReadOnlyList<int> context)
     {
-        Start(writer, model, createdAt, plan?.JoinedContent ?? "", plan?.JoinedThinking);
+        Start(writer, request.Model, createdAt, plan?.JoinedContent ?? "", plan?.JoinedThinking);
         writer.WriteBoolean("done", true);
         writer.WriteString("done_reason", doneReason);
         writer.WriteStartArray("context");

@@ -55,7 +55,7 @@ internal static class ChatRequestReader
         var toolNames = ReadToolNames(root);
         var think = CommonFields.ReadThink(root);
         var (format, schema, formatError) = CommonFields.ReadFormat(root);
-        GoJson.Bool(root, "logprobs", Struct, "logprobs");
+        var logprobs = GoJson.Bool(root, "logprobs", Struct, "logprobs") ?? false;
         var topLogprobs = GoJson.Int(root, "top_logprobs", Struct, "top_logprobs");
         var options = OptionsReader.Read(root, Struct);
 
@@ -84,6 +84,8 @@ internal static class ChatRequestReader
             FormatError = formatError,
             HasImages = hasImages,
             Options = options,
+            Logprobs = logprobs,
+            TopLogprobs = (int)(topLogprobs ?? 0),
         };
     }
 

@@ -37,4 +37,10 @@ internal sealed record InferenceRequest
     public bool HasSuffix { get; init; }
 
     public SamplingOptions Options { get; init; } = SamplingOptions.None;
+
+    /// <summary><c>logprobs:true</c>: every line carries its tokens' <c>logprobs</c> (chat only in the emulator).</summary>
+    public bool Logprobs { get; init; }
+
+    /// <summary><c>top_logprobs</c> (0–20): alternatives per token.</summary>
+    public int TopLogprobs { get; init; }
 }

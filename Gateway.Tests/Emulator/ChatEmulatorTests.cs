@@ -36,6 +36,45 @@ public sealed class ChatEmulatorTests
     }
 
     [Fact]
+    public async Task Logprobs_EachStreamedLineCarriesItsTokenAndTheReplyCollectsThemAll()
+    {
+        await using var emulator = await OllamaEmulator.StartAsync();
+        using var client = new HttpClient { BaseAddress = emulator.BaseAddress };
+        const string Asked = """{"model":"llama3.2","logprobs":true,"top_logprobs":3,"messages":[{"role":"user","content":"hi"}]""";
+
+        using var streamed = await EmulatorHttp.PostAsync(client, "/api/chat", Asked + "}");
+        var lines = await EmulatorHttp.ReadNdjsonAsync(streamed);
+        using var whole = await EmulatorHttp.PostAsync(client, "/api/chat", Asked + ""","stream":false}""");
+        var body = await EmulatorHttp.ReadJsonAsync(whole);
+
+        foreach (var line in lines[..^1])
+        {
+            var entry = Assert.Single(line.GetProperty("logprobs").EnumerateArray());
+            Assert.Equal(line.GetProperty("message").GetProperty("content").GetString(), entry.GetProperty("token").GetString());
+            Assert.True(entry.GetProperty("logprob").GetDouble() <= 0);
+            Assert.NotEmpty(entry.GetProperty("bytes").EnumerateArray());
+            Assert.Equal(3, entry.GetProperty("top_logprobs").GetArrayLength());
+        }
+
+        Assert.False(lines[^1].TryGetProperty("logprobs", out _));
+        Assert.Equal(
+            lines[..^1].Select(l => l.GetProperty("logprobs")[0].GetRawText()),
+            body.GetProperty("logprobs").EnumerateArray().Select(e => e.GetRawText()));
+    }
+
+    [Fact]
+    public async Task NoLogprobsAsked_NoLogprobsKey()
+    {
+        await using var emulator = await OllamaEmulator.StartAsync();
+        using var client = new HttpClient { BaseAddress = emulator.BaseAddress };
+
+        using var response = await EmulatorHttp.PostAsync(client, "/api/chat", Hello);
+        var lines = await EmulatorHttp.ReadNdjsonAsync(response);
+
+        Assert.All(lines, l => Assert.False(l.TryGetProperty("logprobs", out _)));
+    }
+
+    [Fact]
     public async Task NonStreamingChat_ReturnsOneJoinedObject()
     {
         await using var emulator = await OllamaEmulator.StartAsync();

@@ -115,15 +115,69 @@ public sealed class OpenAISdkChatTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Logprobs_ReturnOneEntryPerTokenWithTheAskedAlternatives()
+    {
+        var options = new ChatCompletionOptions { IncludeLogProbabilities = true, TopLogProbabilityCount = 2 };
+
+        ChatCompletion completion = await Client().CompleteChatAsync([new UserChatMessage("Say hello")], options);
+
+        var sent = JsonDocument.Parse(Assert.Single(_host.Emulator.Requests).Body).RootElement;
+        Assert.True(sent.GetProperty("logprobs").GetBoolean());
+        Assert.Equal(2, sent.GetProperty("top_logprobs").GetInt32());
+
+        IReadOnlyList<ChatTokenLogProbabilityDetails> tokens = completion.ContentTokenLogProbabilities;
+        Assert.Equal(_host.Emulator.Options.Reply, string.Concat(tokens.Select(t => t.Token)));
+        Assert.Equal(completion.Usage.OutputTokenCount, tokens.Count);
+        Assert.All(tokens, t =>
+        {
+            Assert.True(t.LogProbability <= 0);
+            Assert.Equal(t.Token, Encoding.UTF8.GetString(t.Utf8Bytes!.Value.ToArray()));
+            Assert.Equal(2, t.TopLogProbabilities.Count);
+            Assert.Equal(t.Token, t.TopLogProbabilities[0].Token);
+            Assert.True(t.TopLogProbabilities[1].LogProbability < t.TopLogProbabilities[0].LogProbability);
+        });
+    }
+
+    [Fact]
+    public async Task StreamedLogprobs_MatchTheNonStreamedOnes()
+    {
+        var options = new ChatCompletionOptions { IncludeLogProbabilities = true, TopLogProbabilityCount = 2 };
+        ChatCompletion whole = await Client().CompleteChatAsync([new UserChatMessage("Say hello")], options);
+
+        var streamed = new List<ChatTokenLogProbabilityDetails>();
+        await foreach (var update in Client().CompleteChatStreamingAsync([new UserChatMessage("Say hello")], options))
+        {
+            streamed.AddRange(update.ContentTokenLogProbabilities);
+        }
+
+        Assert.NotEmpty(streamed);
+        Assert.Equal(
+            whole.ContentTokenLogProbabilities.Select(t => (t.Token, t.LogProbability, t.TopLogProbabilities.Count)),
+            streamed.Select(t => (t.Token, t.LogProbability, t.TopLogProbabilities.Count)));
+    }
+
+    [Fact]
+    public async Task NoLogprobsAsked_NoneReturnedOrRequested()
+    {
+        ChatCompletion completion = await Client().CompleteChatAsync([new UserChatMessage("Say hello")]);
+
+        Assert.Empty(completion.ContentTokenLogProbabilities);
+        var sent = JsonDocument.Parse(Assert.Single(_host.Emulator.Requests).Body).RootElement;
+        Assert.False(sent.TryGetProperty("logprobs", out _));
+    }
+
+    [Fact]
     public async Task UnsupportedParameter_RaisesA400NamingIt()
     {
-        var options = new ChatCompletionOptions { IncludeLogProbabilities = true };
+        // logit_bias: the SDK sends it, and Ollama has no per-token bias to map it to.
+        var options = new ChatCompletionOptions();
+        options.LogitBiases.Add(50256, -100);
 
         var error = await Assert.ThrowsAsync<ClientResultException>(() => Client().CompleteChatAsync([new UserChatMessage("hi")], options));
 
         Assert.Equal(400, error.Status);
         var body = JsonDocument.Parse(error.GetRawResponse()!.Content.ToString()).RootElement.GetProperty("error");
-        Assert.Equal("logprobs", body.GetProperty("param").GetString());
+        Assert.Equal("logit_bias", body.GetProperty("param").GetString());
         Assert.Empty(_host.Emulator.Requests);
     }
 

@@ -8,8 +8,6 @@ public class ChatRequestRefusalTests
     private const string UserHi = """[{"role":"user","content":"hi"}]""";
 
     [Theory]
-    [InlineData("logprobs", "true")]
-    [InlineData("top_logprobs", "2")]
     [InlineData("logit_bias", """{"50256":-100}""")]
     [InlineData("functions", "[]")]
     [InlineData("function_call", "\"auto\"")]

@@ -3,5 +3,5 @@ using OllamaGateway.Translation;
 namespace OllamaGateway.Tests.Translation;
 
 /// <summary>Feeds NDJSON lines to one <see cref="ChatStreamTranslator"/> and collects everything it writes.</summary>
-internal sealed class StreamRun(string id, long created, string model, bool includeUsage)
-    : SseStreamRun<ChatStreamTranslator>(new ChatStreamTranslator(id, created, model, includeUsage));
+internal sealed class StreamRun(string id, long created, string model, bool includeUsage, bool logprobs = false)
+    : SseStreamRun<ChatStreamTranslator>(new ChatStreamTranslator(id, created, model, includeUsage, logprobs));

@@ -31,4 +31,10 @@ internal sealed record OllamaChatRequest
     /// client gave no <c>reasoning_effort</c>: thinking models then think by default (since v0.12.4).
     /// </summary>
     public JsonElement? Think { get; init; }
+
+    /// <summary>Per-token log probabilities (since v0.12.11); null (omitted) unless the client asked for them.</summary>
+    public bool? Logprobs { get; init; }
+
+    /// <summary>How many alternatives per token, 1–20; null (omitted) for none.</summary>
+    public int? TopLogprobs { get; init; }
 }
