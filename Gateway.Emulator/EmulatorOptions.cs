@@ -46,6 +46,15 @@ public sealed class EmulatorOptions
     /// </summary>
     public int? MidStreamErrorAfterLines { get; set; }
 
+    /// <summary>
+    /// When set, streamed chat and generate replies write this many lines and then go silent, keeping the
+    /// connection open until the caller leaves (a hung runner).
+    /// </summary>
+    public int? StallAfterLines { get; set; }
+
+    /// <summary>When set, streamed chat and generate replies write this many lines and then drop the connection.</summary>
+    public int? DropAfterLines { get; set; }
+
     /// <summary>The message of the mid-stream error line.</summary>
     public string MidStreamErrorMessage { get; set; } = "an error was encountered while running the model: unexpected EOF";
 

@@ -31,10 +31,16 @@ public sealed class GatewayOptions
     public long MaxTranslatedResponseBytes { get; set; } = 32 * 1024 * 1024;
 
     /// <summary>
-    /// How long Ollama may stay silent (before the first byte, or between chunks) before the request is
-    /// given up. Long by default: Ollama sends nothing until a cold model has loaded.
+    /// How long Ollama may take to begin its answer (504 after). Long by default: Ollama sends nothing until a
+    /// cold model has loaded, and a non-streamed answer only when generation is complete.
     /// </summary>
-    public TimeSpan UpstreamActivityTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan UpstreamFirstByteTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long a stream from Ollama may stay silent between chunks; then it ends with an error event (SSE on
+    /// <c>/v1</c>, an NDJSON <c>{"error":...}</c> line on native routes) and the Ollama request is cancelled.
+    /// </summary>
+    public TimeSpan UpstreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How long connecting to Ollama may take before the request fails with 502.</summary>
     public TimeSpan UpstreamConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);

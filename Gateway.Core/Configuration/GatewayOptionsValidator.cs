@@ -53,14 +53,19 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add("Gateway:FailedAuthPerMinute must be a whole number of at least 1.");
         }
 
+        if (options.UpstreamIdleTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Gateway:UpstreamIdleTimeout must be a positive time span such as 00:02:00.");
+        }
+
         if (options.UpstreamConnectTimeout <= TimeSpan.Zero)
         {
             failures.Add("Gateway:UpstreamConnectTimeout must be a positive time span such as 00:00:10.");
         }
 
-        if (options.UpstreamActivityTimeout <= TimeSpan.Zero)
+        if (options.UpstreamFirstByteTimeout <= TimeSpan.Zero)
         {
-            failures.Add("Gateway:UpstreamActivityTimeout must be a positive time span such as 00:10:00.");
+            failures.Add("Gateway:UpstreamFirstByteTimeout must be a positive time span such as 00:10:00.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -45,7 +45,7 @@ internal enum GatewayError
     /// <summary>Ollama could not be reached.</summary>
     UpstreamUnavailable,
 
-    /// <summary>Ollama did not answer within the activity timeout.</summary>
+    /// <summary>Ollama did not answer within the first-byte timeout.</summary>
     UpstreamTimeout,
 
     /// <summary>Ollama's answer could not be used (too large, malformed, cut off).</summary>

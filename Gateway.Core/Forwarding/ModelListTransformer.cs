@@ -12,17 +12,17 @@ namespace OllamaGateway.Forwarding;
 /// forwarded as any other, and a successful answer is rewritten to list only the models the key may use
 /// (YARP's documented way to replace a body: write it here and return false).
 /// </summary>
-internal sealed class ModelListTransformer(ModelAccess access) : HttpTransformer
+internal sealed class ModelListTransformer(ModelAccess access, HttpTransformer inner) : HttpTransformer
 {
     // Model lists are small; anything larger than this is not an answer the gateway should filter.
     private const long MaxListBytes = 8 * 1024 * 1024;
 
     public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken) =>
-        PassthroughTransformer.ScrubbingServerErrors.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        inner.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        var copyBody = await PassthroughTransformer.ScrubbingServerErrors.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        var copyBody = await inner.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         if (proxyResponse is null || !proxyResponse.IsSuccessStatusCode || !copyBody || HttpMethods.IsHead(httpContext.Request.Method))
         {
             return copyBody;

@@ -20,12 +20,13 @@ internal sealed class OllamaUpstream : IDisposable
         Invoker = clientFactory.CreateClient(new ForwarderHttpClientContext { NewConfig = HttpClientConfig.Empty });
         RequestConfig = new ForwarderRequestConfig
         {
-            ActivityTimeout = settings.UpstreamActivityTimeout,
+            ActivityTimeout = settings.UpstreamFirstByteTimeout,
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
             AllowResponseBuffering = false,
         };
-        ActivityTimeout = settings.UpstreamActivityTimeout;
+        FirstByteTimeout = settings.UpstreamFirstByteTimeout;
+        IdleTimeout = settings.UpstreamIdleTimeout;
     }
 
     /// <summary>Ollama's base URL without a trailing slash; request paths are appended to it.</summary>
@@ -35,7 +36,11 @@ internal sealed class OllamaUpstream : IDisposable
 
     public ForwarderRequestConfig RequestConfig { get; }
 
-    public TimeSpan ActivityTimeout { get; }
+    /// <summary>How long Ollama may take to begin its answer.</summary>
+    public TimeSpan FirstByteTimeout { get; }
+
+    /// <summary>How long a stream from Ollama may stay silent between chunks.</summary>
+    public TimeSpan IdleTimeout { get; }
 
     public Uri UriFor(string path) => new(DestinationPrefix + path, UriKind.Absolute);
 

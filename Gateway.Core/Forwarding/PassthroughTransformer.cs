@@ -13,16 +13,8 @@ namespace OllamaGateway.Forwarding;
 /// </summary>
 internal sealed class PassthroughTransformer : HttpTransformer
 {
-    /// <summary>For admin keys: Ollama's answers come back exactly as Ollama wrote them.</summary>
-    public static PassthroughTransformer Instance { get; } = new(scrubServerErrors: false);
-
-    /// <summary>
-    /// For other keys: Ollama's 5xx error text is replaced, because it can name internal paths, users and
-    /// model directories (security.md §1.2, Ollama #13223). 4xx errors (unknown model, bad request) stay.
-    /// </summary>
-    public static PassthroughTransformer ScrubbingServerErrors { get; } = new(scrubServerErrors: true);
-
     private readonly bool _scrubServerErrors;
+    private readonly TimeSpan _idleTimeout;
 
     private static readonly FrozenSet<string> s_allowedRequestHeaders = FrozenSet.Create(
         StringComparer.OrdinalIgnoreCase,
@@ -33,9 +25,15 @@ internal sealed class PassthroughTransformer : HttpTransformer
         HeaderNames.TraceParent,
         HeaderNames.TraceState);
 
-    private PassthroughTransformer(bool scrubServerErrors)
+    /// <param name="scrubServerErrors">
+    /// True for keys other than admins: Ollama's 5xx error text is replaced, because it can name internal
+    /// paths, users and model directories (security.md §1.2, Ollama #13223). 4xx errors stay as they are.
+    /// </param>
+    /// <param name="idleTimeout">How long an NDJSON stream may stay silent between chunks.</param>
+    public PassthroughTransformer(bool scrubServerErrors, TimeSpan idleTimeout)
     {
         _scrubServerErrors = scrubServerErrors;
+        _idleTimeout = idleTimeout;
     }
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
@@ -54,6 +52,12 @@ internal sealed class PassthroughTransformer : HttpTransformer
 
         // One client's cookie must never reach another through a shared upstream.
         httpContext.Response.Headers.Remove(HeaderNames.SetCookie);
+        if (copyBody && proxyResponse is { IsSuccessStatusCode: true } && NdjsonRelay.IsNdjson(proxyResponse))
+        {
+            await NdjsonRelay.CopyAsync(httpContext, proxyResponse, _idleTimeout, httpContext.RequestAborted);
+            return false;
+        }
+
         if (!_scrubServerErrors || proxyResponse is null || (int)proxyResponse.StatusCode < StatusCodes.Status500InternalServerError)
         {
             return copyBody;

@@ -44,7 +44,14 @@ public sealed partial class GatewayPipeline
         using var linked = cancellationToken.CanBeCanceled && cancellationToken != context.RequestAborted
             ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.RequestAborted)
             : null;
-        var token = linked?.Token ?? context.RequestAborted;
+        if (linked is not null)
+        {
+            // Everything downstream (YARP, the NDJSON relay, translation) watches RequestAborted; make it see
+            // the host's token too, so a Functions cancellation reaches Ollama on every path.
+            context.RequestAborted = linked.Token;
+        }
+
+        var token = context.RequestAborted;
 
         var decision = RoutePolicy.Decide(context.Request.Method, context.Request.Path.Value);
         if (decision.Kind == RouteKind.Health)
@@ -99,7 +106,7 @@ public sealed partial class GatewayPipeline
         RouteKind.ModelList => _handlers.Models.HandleAsync(context, key, modelId: null, token),
         RouteKind.ModelRetrieve => _handlers.Models.HandleAsync(context, key, RoutePolicy.ModelIdOf(context.Request.Path.Value!), token),
         RouteKind.NativeRead when !key.Models.AllowsAll && IsModelList(context.Request.Path) =>
-            _handlers.Passthrough.HandleAsync(context, decision.Surface, key, token, new ModelListTransformer(key.Models)),
+            _handlers.Passthrough.HandleAsync(context, decision.Surface, key, token, new ModelListTransformer(key.Models, _handlers.Passthrough.ForUsers)),
         RouteKind.NativeInference or RouteKind.NativeRead or RouteKind.Management when (decision.Kind != RouteKind.Management || key.Admin)
             && GuardedPassthroughHandler.EndpointFor(context.Request.Path) is { } endpoint =>
             _handlers.Guarded.HandleAsync(context, decision, key, endpoint, token),

@@ -13,7 +13,7 @@ namespace OllamaGateway.Pipeline;
 
 /// <summary>
 /// The HTTP side every OpenAI route shares: reading the client's body within its cap, calling Ollama
-/// through the YARP-made connection pool with an activity timeout, turning Ollama's failures into OpenAI
+/// through the YARP-made connection pool with first-byte and idle timeouts, turning Ollama's failures into OpenAI
 /// errors, and pumping a stream through an <see cref="ISseStreamTranslator"/>. The translators themselves
 /// are pure; this class holds all of the I/O.
 /// </summary>
@@ -163,7 +163,7 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
         HttpResponseMessage response;
         try
         {
-            activity.CancelAfter(upstream.ActivityTimeout);
+            activity.CancelAfter(upstream.FirstByteTimeout);
             response = await upstream.Invoker.SendAsync(request, activity.Token);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
@@ -191,7 +191,7 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
         byte[]? answer;
         try
         {
-            activity.CancelAfter(upstream.ActivityTimeout);
+            activity.CancelAfter(upstream.IdleTimeout);
             answer = await UpstreamBodyReader.ReadAsync(response.Content, _options.MaxTranslatedResponseBytes, activity.Token);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
@@ -245,7 +245,7 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
             var finished = false;
             while (!finished)
             {
-                activity.CancelAfter(upstream.ActivityTimeout);
+                activity.CancelAfter(upstream.IdleTimeout);
                 var outcome = await lines.ReadAsync(line => translator.TranslateLine(line, output), activity.Token);
                 finished = outcome != NdjsonReadOutcome.More;
                 switch (outcome)
@@ -273,7 +273,7 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
         {
             var timedOut = ex is OperationCanceledException;
             Log.StreamFailed(logger, timedOut, ex);
-            translator.WriteError(output, timedOut ? "Ollama stopped sending data within the activity timeout." : "The connection to Ollama was lost.", "api_error");
+            translator.WriteError(output, timedOut ? "Ollama stopped sending data for longer than the idle timeout." : "The connection to Ollama was lost.", "api_error");
             await output.FlushAsync(cancellationToken);
         }
     }

@@ -15,9 +15,15 @@ namespace OllamaGateway.Pipeline;
 /// </summary>
 internal sealed partial class PassthroughHandler(IHttpForwarder forwarder, OllamaUpstream upstream, ILogger<PassthroughHandler> logger)
 {
+    /// <summary>For admin keys: Ollama's answers come back exactly as Ollama wrote them.</summary>
+    public PassthroughTransformer ForAdmins { get; } = new(scrubServerErrors: false, upstream.IdleTimeout);
+
+    /// <summary>For other keys: Ollama's 5xx error text is replaced.</summary>
+    public PassthroughTransformer ForUsers { get; } = new(scrubServerErrors: true, upstream.IdleTimeout);
+
     public async Task HandleAsync(HttpContext context, ApiSurface surface, ApiKey key, CancellationToken cancellationToken, HttpTransformer? transformer = null)
     {
-        transformer ??= key.Admin ? PassthroughTransformer.Instance : PassthroughTransformer.ScrubbingServerErrors;
+        transformer ??= key.Admin ? ForAdmins : ForUsers;
         var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, upstream.RequestConfig, transformer, cancellationToken);
         if (error == ForwarderError.None)
         {

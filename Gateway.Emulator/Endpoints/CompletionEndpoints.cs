@@ -97,6 +97,17 @@ internal static class CompletionEndpoints
                     await DelayAsync(options, cancellationToken).ConfigureAwait(false);
                 }
 
+                if (options.StallAfterLines == i)
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (options.DropAfterLines == i)
+                {
+                    context.Abort();
+                    return;
+                }
+
                 if (errorAfter == i)
                 {
                     await WriteErrorLineAsync(context, errorMessage).ConfigureAwait(false);

@@ -177,12 +177,27 @@ public sealed class ChatCompletionsStreamingTests
     [Fact]
     public async Task OllamaSilentPastTheActivityTimeout_Returns504()
     {
-        await using var host = await GatewayTestHost.StartAsync(new EmulatorOptions { ResponseDelay = TimeSpan.FromSeconds(5) }, extraArgs: "--Gateway:UpstreamActivityTimeout=00:00:00.500");
+        await using var host = await GatewayTestHost.StartAsync(new EmulatorOptions { ResponseDelay = TimeSpan.FromSeconds(5) }, extraArgs: "--Gateway:UpstreamFirstByteTimeout=00:00:00.500");
         using var client = host.CreateClient();
 
         using var response = await PostStreamAsync(client);
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.Equal("api_error", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task SseStreamThatStalls_EndsWithAnErrorEventAndCancelsOllama()
+    {
+        await using var host = await GatewayTestHost.StartAsync(new EmulatorOptions { StallAfterLines = 3, ChunkCount = 10 }, extraArgs: "--Gateway:UpstreamIdleTimeout=00:00:00.500");
+        using var client = host.CreateClient();
+
+        using var response = await PostStreamAsync(client);
+        var events = (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Contains("idle timeout", JsonDocument.Parse(events[^1]["data: ".Length..]).RootElement.GetProperty("error").GetProperty("message").GetString());
+        Assert.DoesNotContain("data: [DONE]", events);
+        var upstream = Assert.Single(host.Emulator.Requests);
+        await upstream.Aborted.WaitAsync(TimeSpan.FromSeconds(5));
     }
 }

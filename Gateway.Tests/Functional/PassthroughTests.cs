@@ -113,4 +113,41 @@ public sealed class PassthroughTests
         Assert.Equal("Ollama is not reachable.", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
         await app.StopAsync();
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task NativeStreamThatStallsOrDrops_EndsWithAnOllamaErrorLine(bool stall)
+    {
+        var options = stall ? new EmulatorOptions { StallAfterLines = 3, ChunkCount = 10 } : new EmulatorOptions { DropAfterLines = 3, ChunkCount = 10, TokenDelay = TimeSpan.FromMilliseconds(50) };
+        await using var host = await GatewayTestHost.StartAsync(options, extraArgs: "--Gateway:UpstreamIdleTimeout=00:00:00.500");
+        using var client = host.CreateClient();
+
+        using var response = await client.PostAsync("api/chat", Json("""{"model":"llama3.2","messages":[{"role":"user","content":"hi"}]}"""));
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(4, lines.Length);
+        Assert.All(lines[..3], line => Assert.False(JsonDocument.Parse(line).RootElement.GetProperty("done").GetBoolean()));
+        Assert.Contains(stall ? "idle timeout" : "connection to Ollama was lost", JsonDocument.Parse(lines[^1]).RootElement.GetProperty("error").GetString());
+        var upstream = Assert.Single(host.Emulator.Requests);
+        await upstream.Completed.WaitAsync(TimeSpan.FromSeconds(5));
+        if (stall)
+        {
+            Assert.True(upstream.WasAborted);
+        }
+    }
+
+    [Fact]
+    public async Task LongNativeStream_OutlivesTheFirstByteTimeout()
+    {
+        await using var host = await GatewayTestHost.StartAsync(new EmulatorOptions { TokenDelay = TimeSpan.FromMilliseconds(200), ChunkCount = 12 }, extraArgs: ["--Gateway:UpstreamFirstByteTimeout=00:00:01", "--Gateway:UpstreamIdleTimeout=00:00:01"]);
+        using var client = host.CreateClient();
+
+        using var response = await client.PostAsync("api/chat", Json("""{"model":"llama3.2","messages":[{"role":"user","content":"hi"}]}"""));
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.True(JsonDocument.Parse(lines[^1]).RootElement.GetProperty("done").GetBoolean());
+        Assert.Equal(13, lines.Length);
+    }
 }
