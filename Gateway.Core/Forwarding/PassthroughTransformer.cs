@@ -52,6 +52,12 @@ internal sealed class PassthroughTransformer : HttpTransformer
 
         // One client's cookie must never reach another through a shared upstream.
         httpContext.Response.Headers.Remove(HeaderNames.SetCookie);
+        if (proxyResponse?.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && !httpContext.Response.Headers.ContainsKey(HeaderNames.RetryAfter))
+        {
+            // Ollama's queue is full: tell clients when to come back rather than letting them hammer it.
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
         if (copyBody && proxyResponse is { IsSuccessStatusCode: true } && NdjsonRelay.IsNdjson(proxyResponse))
         {
             await NdjsonRelay.CopyAsync(httpContext, proxyResponse, _idleTimeout, httpContext.RequestAborted);

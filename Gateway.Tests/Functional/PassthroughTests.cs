@@ -150,4 +150,29 @@ public sealed class PassthroughTests
         Assert.True(JsonDocument.Parse(lines[^1]).RootElement.GetProperty("done").GetBoolean());
         Assert.Equal(13, lines.Length);
     }
+
+    [Fact]
+    public async Task OllamaQueueFull_Returns503WithRetryAfterOnNativeRoutes()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        using var client = host.CreateClient();
+        host.Emulator.FailNextRequests(1);
+
+        using var response = await client.GetAsync("api/tags");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
+    public async Task TranslatedAnswerOverTheCap_Returns502()
+    {
+        await using var host = await GatewayTestHost.StartAsync(extraArgs: "--Gateway:MaxTranslatedResponseBytes=64");
+        using var client = host.CreateClient();
+
+        using var response = await client.PostAsync("v1/chat/completions", Json("""{"model":"llama3.2","messages":[{"role":"user","content":"hi"}]}"""));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("MaxTranslatedResponseBytes", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString());
+    }
 }
