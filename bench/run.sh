@@ -4,6 +4,8 @@
 # python clients), prints the table and writes bench/results/<timestamp>.json and .txt.
 #   bench/run.sh            full run (about 8-10 minutes)
 #   bench/run.sh --quick    short runs, for developing the harness (about 2 minutes)
+#   bench/run.sh --soak     soak run instead (soak.py): 200,000 mixed requests through one gateway, errors and
+#                           RSS growth checked, about 5 minutes (bounded at 15); exits 1 when it fails
 # Other arguments go to bench.py (--base-port N, --only tags,chat,..., --no-build is handled here).
 set -euo pipefail
 
@@ -11,10 +13,12 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 out="$here/out"
 build=1
+soak=0
 args=()
 for a in "$@"; do
     case "$a" in
         --no-build) build=0 ;;
+        --soak) soak=1 ;;
         *) args+=("$a") ;;
     esac
 done
@@ -33,8 +37,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 need=()
-command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
-command -v wrk >/dev/null 2>&1 || need+=(wrk)
+if ((!soak)); then  # the soak run needs neither
+    command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
+    command -v wrk >/dev/null 2>&1 || need+=(wrk)
+fi
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 if ((${#need[@]})); then
     echo "installing ${need[*]} ..."
@@ -56,7 +62,9 @@ if ((build)); then
         -p:TieredPGO=true -nologo -v quiet
 fi
 
-# The whole run is bounded: 15 minutes, then bench.py is told to stop (and killed 20 s later).
-timeout --kill-after=20s 15m python3 "$here/bench.py" "${args[@]}" &
+# The whole run is bounded: 15 minutes, then bench.py (soak.py) is told to stop (and killed 20 s later).
+script="$here/bench.py"
+if ((soak)); then script="$here/soak.py"; fi
+timeout --kill-after=20s 15m python3 "$script" "${args[@]+"${args[@]}"}" &
 child=$!
 wait "$child"
