@@ -195,4 +195,19 @@ public sealed class OpenAISdkChatTests : IAsyncLifetime
         Assert.Equal(502, error.Status);
         await app.StopAsync();
     }
+
+    [Fact]
+    public async Task ForbiddenModelAndRateLimit_RaiseA403AndA429()
+    {
+        await using var host = await GatewayTestHost.StartAsync(keysJson: """{"keys": [{"name": "narrow", "key": "sk-narrow-0123456789", "models": ["llama3.2"], "limits": {"requestsPerMinute": 2}}]}""");
+        ChatClient For(string model) => new(model, new ApiKeyCredential("sk-narrow-0123456789"), new OpenAIClientOptions { Endpoint = new Uri(host.BaseAddress, "v1"), RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(0) });
+
+        var forbidden = await Assert.ThrowsAsync<ClientResultException>(() => For("qwen3").CompleteChatAsync([new UserChatMessage("hi")]));
+        await For("llama3.2").CompleteChatAsync([new UserChatMessage("hi")]);
+        var limited = await Assert.ThrowsAsync<ClientResultException>(() => For("llama3.2").CompleteChatAsync([new UserChatMessage("hi")]));
+
+        Assert.Equal(403, forbidden.Status);
+        Assert.Equal(429, limited.Status);
+        Assert.True(limited.GetRawResponse()!.Headers.TryGetValue("Retry-After", out _));
+    }
 }
