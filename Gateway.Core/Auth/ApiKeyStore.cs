@@ -44,8 +44,8 @@ internal sealed partial class ApiKeyStore : IDisposable
 
     public void Dispose() => _timer.Dispose();
 
-    /// <summary>Reads the file again if it changed since the last load. Public for tests and the CLI.</summary>
-    public void ReloadIfChanged()
+    /// <summary>Reads the file again if it changed since the last load (called by the poll timer).</summary>
+    private void ReloadIfChanged()
     {
         lock (_reloadLock)
         {

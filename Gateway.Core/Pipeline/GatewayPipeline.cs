@@ -54,15 +54,12 @@ public sealed partial class GatewayPipeline
         var token = context.RequestAborted;
 
         var decision = RoutePolicy.Decide(context.Request.Method, context.Request.Path.Value);
-        if (decision.Kind == RouteKind.Health)
+        // The route table alone says which routes need no key; both are the gateway's own and never forward.
+        if (decision.IsAnonymous)
         {
-            await HealthResponder.WriteAsync(context.Response, token);
-            return;
-        }
-
-        if (decision.Kind == RouteKind.Readiness)
-        {
-            await _handlers.Readiness.WriteAsync(context, token);
+            await (decision.Kind == RouteKind.Health
+                ? HealthResponder.WriteAsync(context.Response, token)
+                : _handlers.Readiness.WriteAsync(context, token));
             return;
         }
 
