@@ -19,4 +19,7 @@ internal sealed class OllamaHttpClientFactory(IOptions<GatewayOptions> options) 
         // Re-resolve Ollama's name now and then (a VNet or container address can move).
         handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5);
     }
+
+    protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>
+        new BufferedBodyHandler(base.WrapHandler(context, handler));
 }

@@ -1,5 +1,5 @@
-using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -16,14 +16,15 @@ internal sealed class PassthroughTransformer : HttpTransformer
     private readonly bool _scrubServerErrors;
     private readonly TimeSpan _idleTimeout;
 
-    private static readonly FrozenSet<string> s_allowedRequestHeaders = FrozenSet.Create(
-        StringComparer.OrdinalIgnoreCase,
+    private static readonly string[] s_allowedRequestHeaders =
+    [
         HeaderNames.Accept,
         HeaderNames.ContentType,
         HeaderNames.ContentLength,
         HeaderNames.UserAgent,
         HeaderNames.TraceParent,
-        HeaderNames.TraceState);
+        HeaderNames.TraceState,
+    ];
 
     /// <param name="scrubServerErrors">
     /// True for keys other than admins: Ollama's 5xx error text is replaced, because it can name internal
@@ -36,14 +37,30 @@ internal sealed class PassthroughTransformer : HttpTransformer
         _idleTimeout = idleTimeout;
     }
 
-    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
-        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        RemoveUnlisted(proxyRequest.Headers);
-        if (proxyRequest.Content is not null)
+        // Only listed headers are copied (rather than copying all and removing the rest): nothing unlisted is ever
+        // on the outgoing request, and the per-request work is a handful of lookups. Host is not listed, so the
+        // client's Host never reaches Ollama; the framing the pipeline checked is the framing forwarded.
+        var headers = httpContext.Request.Headers;
+        var chunked = headers.ContainsKey(HeaderNames.TransferEncoding);
+        foreach (var name in s_allowedRequestHeaders)
         {
-            RemoveUnlisted(proxyRequest.Content.Headers);
+            // With Transfer-Encoding, a Content-Length must not be forwarded (RFC 9112 §6.3); the pipeline refuses
+            // such requests already, this keeps the transformer safe on its own.
+            if ((!chunked || !ReferenceEquals(name, HeaderNames.ContentLength))
+                && headers.TryGetValue(name, out var value) && !StringValues.IsNullOrEmpty(value))
+            {
+                AddHeader(proxyRequest, name, value);
+            }
         }
+
+        if (httpContext.Features.Get<GuardedBody>() is { } guarded)
+        {
+            proxyRequest.Options.Set(BufferedBodyHandler.Body, guarded.Bytes);
+        }
+
+        return default;
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
@@ -78,23 +95,19 @@ internal sealed class PassthroughTransformer : HttpTransformer
         return false;
     }
 
-    private static void RemoveUnlisted(System.Net.Http.Headers.HttpHeaders headers)
+    private static void AddHeader(HttpRequestMessage request, string name, StringValues value)
     {
-        List<string>? remove = null;
-        foreach (var header in headers)
+        // Content-Type and Content-Length belong to the content (none on a request without a body: dropped).
+        var headers = ReferenceEquals(name, HeaderNames.ContentType) || ReferenceEquals(name, HeaderNames.ContentLength)
+            ? request.Content?.Headers
+            : (System.Net.Http.Headers.HttpHeaders)request.Headers;
+        if (value.Count == 1)
         {
-            if (!s_allowedRequestHeaders.Contains(header.Key))
-            {
-                (remove ??= []).Add(header.Key);
-            }
+            headers?.TryAddWithoutValidation(name, value.ToString());
         }
-
-        if (remove is not null)
+        else
         {
-            foreach (var name in remove)
-            {
-                headers.Remove(name);
-            }
+            headers?.TryAddWithoutValidation(name, (IEnumerable<string>)value);
         }
     }
 }

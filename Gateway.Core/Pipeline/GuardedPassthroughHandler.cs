@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OllamaGateway.Auth;
 using OllamaGateway.Configuration;
 using OllamaGateway.Errors;
+using OllamaGateway.Forwarding;
 using OllamaGateway.Policy;
 using OllamaGateway.Validation;
 
@@ -65,8 +66,10 @@ internal sealed class GuardedPassthroughHandler(PassthroughHandler passthrough, 
         }
 
         // YARP forwards HttpRequest.Body (replacing its outgoing content is not supported), so the checked body
-        // takes the client's place there, with framing that matches it.
+        // takes the client's place there, with framing that matches it. The feature lets the client factory's
+        // handler send the same bytes in one write with the headers (BufferedBodyHandler).
         var request = context.Request;
+        context.Features.Set(new GuardedBody(guarded.Body));
         request.Body = new MemoryStream(guarded.Body, writable: false);
         request.ContentLength = guarded.Body.Length;
         request.Headers.TransferEncoding = default;

@@ -68,6 +68,34 @@ public sealed class PassthroughTests
     }
 
     [Fact]
+    public async Task CheckedBody_ReachesOllamaWithMatchingFramingAndOnlyListedHeaders()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        using var client = host.CreateClient();
+        // Larger than HttpClient's write buffer, so the body is not sent together with the headers.
+        var prompt = new string('x', 100_000) + " é";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/generate")
+        {
+            Content = Json($$"""{"model":"llama3.2","prompt":"{{prompt}}","stream":false}"""),
+        };
+        request.Headers.TryAddWithoutValidation("User-Agent", "ollama-python/0.4");
+        request.Headers.TryAddWithoutValidation("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        request.Headers.TryAddWithoutValidation("X-Custom", "never");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = Assert.Single(host.Emulator.Requests);
+        Assert.Equal(prompt, JsonDocument.Parse(sent.Body).RootElement.GetProperty("prompt").GetString());
+        Assert.Equal(sent.Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), sent.Headers["Content-Length"]);
+        Assert.StartsWith("application/json", sent.Headers["Content-Type"], StringComparison.Ordinal);
+        Assert.Equal("ollama-python/0.4", sent.Headers["User-Agent"]);
+        Assert.Equal("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", sent.Headers["traceparent"]);
+        Assert.False(sent.Headers.ContainsKey("X-Custom"));
+        Assert.False(sent.Headers.ContainsKey("Transfer-Encoding"));
+    }
+
+    [Fact]
     public async Task HeadAndRoot_PassThrough()
     {
         await using var host = await GatewayTestHost.StartAsync();
