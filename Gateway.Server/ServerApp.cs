@@ -21,6 +21,7 @@ internal static class ServerApp
         }
 
         builder.WebHost.ConfigureKestrel(KestrelHardening.Apply);
+        InlineIo.Apply(builder.WebHost);
         builder.AddServerTls();
         builder.AddGateway();
         return builder;

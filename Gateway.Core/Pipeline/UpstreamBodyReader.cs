@@ -1,30 +1,51 @@
+using System.Buffers;
+
 namespace OllamaGateway.Pipeline;
 
 /// <summary>Reads a non-streamed upstream answer into memory, up to a cap, so memory is bounded by configuration.</summary>
 internal static class UpstreamBodyReader
 {
+    private const int ChunkBytes = 16 * 1024;
+
     /// <summary>Returns the body, or null when it is larger than <paramref name="maxBytes"/>.</summary>
     public static async Task<byte[]?> ReadAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength > maxBytes)
+        var declared = content.Headers.ContentLength;
+        if (declared > maxBytes)
         {
             return null;
         }
 
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        if (declared is { } length)
         {
-            if (buffer.Length + read > maxBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
+            // Ollama's whole answers carry a Content-Length, and HttpClient holds the body to it: read straight
+            // into an array of that size, with no intermediate buffer.
+            var body = new byte[length];
+            await stream.ReadExactlyAsync(body, cancellationToken);
+            return body;
         }
 
-        return buffer.ToArray();
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            using var buffer = new MemoryStream();
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 }

@@ -22,9 +22,11 @@ internal sealed class FieldSet
     /// The known field that <paramref name="key"/> differs from only in case (Go would fill that field from it), or
     /// null when the key is the exact field name or matches no field.
     /// </summary>
-    public string? CaseVariantOf(string key)
+    /// <param name="key">The key as the client wrote it.</param>
+    /// <param name="folded">Its <see cref="GoKeyFold.Fold"/>, which the caller has already computed.</param>
+    public string? CaseVariantOf(string key, string folded)
     {
-        return _byFold.TryGetValue(GoKeyFold.Fold(key), out var exact) && !string.Equals(exact, key, StringComparison.Ordinal)
+        return _byFold.TryGetValue(folded, out var exact) && !string.Equals(exact, key, StringComparison.Ordinal)
             ? exact
             : null;
     }

@@ -21,12 +21,13 @@ internal sealed class ObjectKeyTracker
     {
         // Duplicates compare by Go fold at every level, even in free-form objects where Go compares exactly: a
         // schema with both "id" and "ID" is refused. That is rare and costs one 400, and one rule is easier to trust.
-        if (!_seen.Add(GoKeyFold.Fold(key)))
+        var folded = GoKeyFold.Fold(key);
+        if (!_seen.Add(folded))
         {
             return GuardErrors.DuplicateKey(path);
         }
 
-        var known = _fields?.CaseVariantOf(key);
+        var known = _fields?.CaseVariantOf(key, folded);
         return known is null ? null : GuardErrors.CaseVariant(path, known);
     }
 }
