@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
 using OllamaGateway.Configuration;
@@ -12,6 +13,8 @@ namespace OllamaGateway.Forwarding;
 /// </summary>
 internal sealed class OllamaUpstream : IDisposable
 {
+    private readonly ConcurrentDictionary<string, Uri> _uris = new(StringComparer.Ordinal);
+
     public OllamaUpstream(IOptions<GatewayOptions> options, IForwarderHttpClientFactory clientFactory)
     {
         var settings = options.Value;
@@ -42,7 +45,11 @@ internal sealed class OllamaUpstream : IDisposable
     /// <summary>How long a stream from Ollama may stay silent between chunks.</summary>
     public TimeSpan IdleTimeout { get; }
 
-    public Uri UriFor(string path) => new(DestinationPrefix + path, UriKind.Absolute);
+    /// <summary>
+    /// The absolute URI of one of the gateway's own native paths (<c>/api/chat</c>, ...). Uris are immutable, so each
+    /// is parsed once and shared; callers pass constants, never a client's path, which keeps this cache small.
+    /// </summary>
+    public Uri UriFor(string path) => _uris.GetOrAdd(path, static (path, prefix) => new Uri(prefix + path, UriKind.Absolute), DestinationPrefix);
 
     public void Dispose() => Invoker.Dispose();
 }

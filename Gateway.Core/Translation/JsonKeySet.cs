@@ -33,7 +33,7 @@ internal sealed class JsonKeySet
         foreach (string known in _known)
         {
             if (!string.Equals(known, name, StringComparison.Ordinal)
-                && string.Equals(GoKeyFold.Fold(known), fold, StringComparison.Ordinal))
+                && GoKeyFold.FoldsTo(known, fold))
             {
                 return RequestErrors.CaseVariantKey(param, known);
             }
