@@ -59,6 +59,7 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
             return;
         }
 
+        await LargeBody.LeaveIoThreadAsync(body.Length);
         var (translation, error) = translate(body);
         if (translation is null)
         {
@@ -99,6 +100,7 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
             return;
         }
 
+        await LargeBody.LeaveIoThreadAsync(answer.Length);
         var (json, problem) = translateAnswer(translation, answer);
         if (json is null)
         {

@@ -7,7 +7,8 @@ namespace OllamaGateway.Server.Hosting;
 /// switch: socket completions run on the I/O threads instead of being queued to the thread pool. When it is set,
 /// Kestrel is told to schedule inline as well, so a request goes from socket to Ollama and back without a thread
 /// hop (README, Performance: about half the CPU per request on one connection). The price: anything slow on a
-/// request — parsing a large body, a blocked log sink — holds up the other connections on that I/O thread.
+/// request (a blocked log sink; large bodies are parsed on the thread pool, see <c>LargeBody</c>) holds up the other
+/// connections on that I/O thread.
 /// </summary>
 internal static class InlineIo
 {
