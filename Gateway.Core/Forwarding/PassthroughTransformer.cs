@@ -6,10 +6,10 @@ using Yarp.ReverseProxy.Forwarder;
 namespace OllamaGateway.Forwarding;
 
 /// <summary>
-/// Header hygiene for native passthrough. YARP already drops hop-by-hop headers and sets <c>Host</c> to
-/// Ollama's own (a public Host makes a loopback Ollama answer 403). On top of that only an allow-list of
-/// request headers reaches Ollama: credentials, cookies, <c>Origin</c> (Ollama's CORS check would 403),
-/// forwarding and method-override headers and Functions platform headers never do (security.md §2.3).
+/// Header hygiene for native passthrough: only an allow-list of request headers is copied to Ollama. Hop-by-hop
+/// headers, credentials, cookies, <c>Origin</c> (Ollama's CORS check would 403), forwarding and method-override
+/// headers and Functions platform headers never are (security.md §2.3), and <c>Host</c> is Ollama's own, from the
+/// request URI (a public Host makes a loopback Ollama answer 403).
 /// </summary>
 internal sealed class PassthroughTransformer : HttpTransformer
 {
