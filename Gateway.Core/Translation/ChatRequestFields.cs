@@ -1,3 +1,5 @@
+using OllamaGateway.Validation;
+
 namespace OllamaGateway.Translation;
 
 /// <summary>
@@ -27,40 +29,40 @@ internal static class ChatRequestFields
     ];
 
     /// <summary>Every top-level key the gateway knows (mapped or ignored); used to spot case variants.</summary>
-    public static readonly string[] TopLevel = [.. Mapped, .. PlatformOnly];
+    public static readonly FieldSet TopLevel = new([.. Mapped, .. PlatformOnly]);
 
     /// <summary>Keys of a message object. <c>name</c> is accepted and dropped, as Ollama's own layer does.</summary>
-    public static readonly string[] Message = ["role", "content", "name", "tool_calls", "tool_call_id"];
+    public static readonly FieldSet Message = new("role", "content", "name", "tool_calls", "tool_call_id");
 
     /// <summary>
     /// Keys of a content part. <c>text</c> and <c>image_url</c> parts are translated; the payload keys of the other
     /// OpenAI part types are recognised so that the refusal names the part's <c>type</c>, not a stray key.
     /// </summary>
-    public static readonly string[] ContentPart = ["type", "text", "image_url", "input_audio", "file", "refusal"];
+    public static readonly FieldSet ContentPart = new("type", "text", "image_url", "input_audio", "file", "refusal");
 
     /// <summary>Keys of <c>stream_options</c>; <c>include_obfuscation</c> is platform-only and ignored.</summary>
-    public static readonly string[] StreamOptions = ["include_usage", "include_obfuscation"];
+    public static readonly FieldSet StreamOptions = new("include_usage", "include_obfuscation");
 
     /// <summary>Keys of an <c>image_url</c> object.</summary>
-    public static readonly string[] ImageUrl = ["url", "detail"];
+    public static readonly FieldSet ImageUrl = new("url", "detail");
 
     /// <summary>Keys of a <c>tools[i]</c> entry and of a <c>tool_choice</c> object.</summary>
-    public static readonly string[] Tool = ["type", "function"];
+    public static readonly FieldSet Tool = new("type", "function");
 
     /// <summary>Keys of <c>tools[i].function</c>.</summary>
-    public static readonly string[] ToolFunction = ["name", "description", "parameters", "strict"];
+    public static readonly FieldSet ToolFunction = new("name", "description", "parameters", "strict");
 
     /// <summary>Keys of an assistant message's <c>tool_calls[j]</c>.</summary>
-    public static readonly string[] ToolCall = ["id", "type", "function"];
+    public static readonly FieldSet ToolCall = new("id", "type", "function");
 
     /// <summary>Keys of <c>tool_calls[j].function</c>.</summary>
-    public static readonly string[] ToolCallFunction = ["name", "arguments"];
+    public static readonly FieldSet ToolCallFunction = new("name", "arguments");
 
     /// <summary>Keys of <c>response_format</c>.</summary>
-    public static readonly string[] ResponseFormat = ["type", "json_schema"];
+    public static readonly FieldSet ResponseFormat = new("type", "json_schema");
 
     /// <summary>Keys of <c>response_format.json_schema</c>.</summary>
-    public static readonly string[] JsonSchema = ["name", "description", "schema", "strict"];
+    public static readonly FieldSet JsonSchema = new("name", "description", "schema", "strict");
 
     /// <summary>Whether <paramref name="name"/> (exact, case-sensitive) is a platform-only key to accept and drop.</summary>
     public static bool IsPlatformOnly(string name) => Array.IndexOf(PlatformOnly, name) >= 0;

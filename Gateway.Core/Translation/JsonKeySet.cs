@@ -13,10 +13,10 @@ namespace OllamaGateway.Translation;
 internal sealed class JsonKeySet
 {
     private readonly HashSet<string> _seenFolds = new(StringComparer.Ordinal);
-    private readonly string[] _known;
+    private readonly FieldSet _known;
 
     /// <summary>Creates a tracker for an object whose understood keys are <paramref name="known"/>.</summary>
-    public JsonKeySet(string[] known) => _known = known;
+    public JsonKeySet(FieldSet known) => _known = known;
 
     /// <summary>
     /// Records <paramref name="name"/>; returns an error if it repeats an earlier key (ignoring case as Go does) or is a
@@ -30,15 +30,7 @@ internal sealed class JsonKeySet
             return RequestErrors.DuplicateKey(param);
         }
 
-        foreach (string known in _known)
-        {
-            if (!string.Equals(known, name, StringComparison.Ordinal)
-                && GoKeyFold.FoldsTo(known, fold))
-            {
-                return RequestErrors.CaseVariantKey(param, known);
-            }
-        }
-
-        return null;
+        string? known = _known.CaseVariantOf(name, fold);
+        return known is null ? null : RequestErrors.CaseVariantKey(param, known);
     }
 }

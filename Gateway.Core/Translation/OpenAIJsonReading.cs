@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Unicode;
+using OllamaGateway.Validation;
 
 namespace OllamaGateway.Translation;
 
@@ -26,7 +27,7 @@ internal static class OpenAIJsonReading
     /// becomes the one invalid-JSON 400. Returns the first error, or null.
     /// </summary>
     public static TranslationError? ReadRootObject<TDraft>(
-        ReadOnlySpan<byte> json, string[] topLevel, TDraft draft, TopLevelValueReader<TDraft> readValue)
+        ReadOnlySpan<byte> json, FieldSet topLevel, TDraft draft, TopLevelValueReader<TDraft> readValue)
     {
         // Checked up front so that string reads below can only fail on bad escapes, never on bad bytes.
         if (!Utf8.IsValid(json))
@@ -52,7 +53,7 @@ internal static class OpenAIJsonReading
     }
 
     private static TranslationError? ReadRootObject<TDraft>(
-        ref Utf8JsonReader reader, string[] topLevel, TDraft draft, TopLevelValueReader<TDraft> readValue)
+        ref Utf8JsonReader reader, FieldSet topLevel, TDraft draft, TopLevelValueReader<TDraft> readValue)
     {
         if (!reader.Read())
         {
@@ -262,7 +263,7 @@ internal static class OpenAIJsonReading
     /// <paramref name="error"/> is the 400 to answer, or null.
     /// </summary>
     public static bool TryReadSharedValue(
-        ref Utf8JsonReader reader, string name, IOpenAIRequestDraft draft, string[] streamOptionKeys, out TranslationError? error)
+        ref Utf8JsonReader reader, string name, IOpenAIRequestDraft draft, FieldSet streamOptionKeys, out TranslationError? error)
     {
         switch (name)
         {
@@ -411,7 +412,7 @@ internal static class OpenAIJsonReading
     /// <c>stream_options</c>: an object whose keys are <paramref name="known"/> (include_usage, include_obfuscation),
     /// or null. <paramref name="includeUsage"/> is null when not given.
     /// </summary>
-    public static TranslationError? ReadStreamOptions(ref Utf8JsonReader reader, string[] known, out bool? includeUsage)
+    public static TranslationError? ReadStreamOptions(ref Utf8JsonReader reader, FieldSet known, out bool? includeUsage)
     {
         const string Path = "stream_options";
         includeUsage = null;

@@ -28,27 +28,6 @@ internal static class GoKeyFold
         });
     }
 
-    /// <summary>Whether <c>Fold(key)</c> equals <paramref name="fold"/>, without building the folded string.</summary>
-    public static bool FoldsTo(string key, string fold)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(fold);
-        if (key.Length != fold.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < key.Length; i++)
-        {
-            if (FoldChar(key[i]) != fold[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     private static char FoldChar(char c) => c switch
     {
         >= 'a' and <= 'z' => (char)(c - ('a' - 'A')),

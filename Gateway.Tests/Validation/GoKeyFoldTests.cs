@@ -4,32 +4,22 @@ namespace OllamaGateway.Tests.Validation;
 
 public sealed class GoKeyFoldTests
 {
-    public static TheoryData<string, string> Pairs => new()
-    {
-        { "model", "MODEL" },
-        { "Model", "MODEL" },
-        { "inſecure", "INSECURE" },
-        { "\u212Aeep_alive", "KEEP_ALIVE" },
-        { "keep_alive", "KEEP-ALIVE" },
-        { "stream", "STREAMS" },
-        { "ı", "I" }, // U+0131 dotless i: .NET's ignore-case would match it, Go's fold does not
-        { "", "" },
-    };
-
-    [Theory]
-    [MemberData(nameof(Pairs))]
-    public void FoldsTo_AgreesWithFold(string key, string fold)
-    {
-        Assert.Equal(GoKeyFold.Fold(key) == fold, GoKeyFold.FoldsTo(key, fold));
-    }
-
     [Fact]
     public void Fold_FoldsAsciiLettersAndTheTwoNonAsciiLettersGoFoldsToAscii()
     {
         Assert.Equal("INSECURE", GoKeyFold.Fold("inſecure"));
         Assert.Equal("KEEP_ALIVE", GoKeyFold.Fold("\u212Aeep_alive"));
-        Assert.Equal("ı", GoKeyFold.Fold("ı"));
-        Assert.True(GoKeyFold.FoldsTo("Options", "OPTIONS"));
-        Assert.False(GoKeyFold.FoldsTo("option", "OPTIONS"));
+        Assert.Equal("ı", GoKeyFold.Fold("ı")); // U+0131: .NET's ignore-case would match it to "i", Go's fold does not
+    }
+
+    [Fact]
+    public void FieldSet_FindsTheKnownFieldACaseVariantStandsFor()
+    {
+        var fields = new FieldSet("options", "keep_alive");
+
+        Assert.Equal("options", fields.CaseVariantOf("Options", GoKeyFold.Fold("Options")));
+        Assert.Equal("keep_alive", fields.CaseVariantOf("\u212Aeep_alive", GoKeyFold.Fold("\u212Aeep_alive")));
+        Assert.Null(fields.CaseVariantOf("options", GoKeyFold.Fold("options")));
+        Assert.Null(fields.CaseVariantOf("option", GoKeyFold.Fold("option")));
     }
 }

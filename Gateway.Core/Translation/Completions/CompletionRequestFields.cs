@@ -1,3 +1,5 @@
+using OllamaGateway.Validation;
+
 namespace OllamaGateway.Translation.Completions;
 
 /// <summary>
@@ -28,10 +30,10 @@ internal static class CompletionRequestFields
     public static readonly string[] PlatformOnly = ["store", "metadata", "service_tier"];
 
     /// <summary>Every top-level key the gateway knows; used to spot case variants.</summary>
-    public static readonly string[] TopLevel = [.. Mapped, .. Checked, .. PlatformOnly];
+    public static readonly FieldSet TopLevel = new([.. Mapped, .. Checked, .. PlatformOnly]);
 
     /// <summary>Keys of <c>stream_options</c>; <c>include_obfuscation</c> is platform-only and ignored.</summary>
-    public static readonly string[] StreamOptions = ["include_usage", "include_obfuscation"];
+    public static readonly FieldSet StreamOptions = new("include_usage", "include_obfuscation");
 
     /// <summary>Whether <paramref name="name"/> (exact, case-sensitive) is a platform-only key to accept and drop.</summary>
     public static bool IsPlatformOnly(string name) => Array.IndexOf(PlatformOnly, name) >= 0;

@@ -107,7 +107,7 @@ internal static class CompletionRequestTranslator
             case "logit_bias":
                 return ReadLogitBias(ref reader, name);
             default:
-                Debug.Assert(Array.IndexOf(CompletionRequestFields.TopLevel, name) < 0, $"Known key '{name}' has no reader.");
+                Debug.Assert(!CompletionRequestFields.TopLevel.MatchesIgnoringCase(name), $"Known key '{name}' has no reader.");
                 return RequestErrors.Unsupported(name);
         }
     }
