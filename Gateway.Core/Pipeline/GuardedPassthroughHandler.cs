@@ -49,7 +49,7 @@ internal sealed class GuardedPassthroughHandler(PassthroughHandler passthrough, 
             return;
         }
 
-        await LargeBody.LeaveIoThreadAsync(body.Length);
+        await LargeBody.LeaveIoThread(body.Length);
         var (guarded, error) = guard.Check(endpoint, body);
         if (guarded is null)
         {

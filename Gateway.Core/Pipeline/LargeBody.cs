@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace OllamaGateway.Pipeline;
 
 /// <summary>
@@ -11,9 +13,26 @@ internal static class LargeBody
     /// <summary>Bodies up to this size are parsed in place (64 KB of JSON parses in well under a millisecond).</summary>
     public const int InPlaceLimitBytes = 64 * 1024;
 
-    /// <summary>Completes at once for a small body; for a larger one, continues on the thread pool.</summary>
-    public static ValueTask LeaveIoThreadAsync(int length) =>
-        length > InPlaceLimitBytes ? ToThreadPoolAsync() : ValueTask.CompletedTask;
+    /// <summary>
+    /// Awaiting this completes at once for a small body; for a larger one the code after the await runs on the
+    /// thread pool. (An awaited task that yields would not do: if it finished before the caller looked, the caller
+    /// would carry on where it was.)
+    /// </summary>
+    public static Handoff LeaveIoThread(int length) => new(length > InPlaceLimitBytes);
 
-    private static async ValueTask ToThreadPoolAsync() => await Task.Yield();
+    /// <summary>The awaitable of <see cref="LeaveIoThread"/>: <see cref="Task.Yield"/>, or nothing.</summary>
+    public readonly struct Handoff(bool toThreadPool) : ICriticalNotifyCompletion
+    {
+        public bool IsCompleted => !toThreadPool;
+
+        public Handoff GetAwaiter() => this;
+
+        public void GetResult()
+        {
+        }
+
+        public void OnCompleted(Action continuation) => Task.Yield().GetAwaiter().OnCompleted(continuation);
+
+        public void UnsafeOnCompleted(Action continuation) => Task.Yield().GetAwaiter().UnsafeOnCompleted(continuation);
+    }
 }

@@ -59,7 +59,7 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
             return;
         }
 
-        await LargeBody.LeaveIoThreadAsync(body.Length);
+        await LargeBody.LeaveIoThread(body.Length);
         var (translation, error) = translate(body);
         if (translation is null)
         {
@@ -100,7 +100,7 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
             return;
         }
 
-        await LargeBody.LeaveIoThreadAsync(answer.Length);
+        await LargeBody.LeaveIoThread(answer.Length);
         var (json, problem) = translateAnswer(translation, answer);
         if (json is null)
         {

@@ -22,7 +22,7 @@ public sealed class LargeBodyTests
 
     private static async Task<bool> ParseAsync(int length)
     {
-        await LargeBody.LeaveIoThreadAsync(length);
+        await LargeBody.LeaveIoThread(length);
         return Thread.CurrentThread.IsThreadPoolThread;
     }
 }
