@@ -4,6 +4,7 @@ using OllamaGateway.Auth;
 using OllamaGateway.Policy;
 using OllamaGateway.Validation;
 using OllamaGateway.Translation;
+using OllamaGateway.Translation.OpenAI.Chat;
 
 namespace OllamaGateway.Pipeline;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using OllamaGateway.Auth;
 using OllamaGateway.Validation;
-using OllamaGateway.Translation.Completions;
+using OllamaGateway.Translation.OpenAI.Completions;
 
 namespace OllamaGateway.Pipeline;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using OllamaGateway.Auth;
 using OllamaGateway.Validation;
-using OllamaGateway.Translation.Embeddings;
+using OllamaGateway.Translation.OpenAI.Embeddings;
 
 namespace OllamaGateway.Pipeline;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using OllamaGateway.Auth;
 using OllamaGateway.Errors;
 using OllamaGateway.Policy;
-using OllamaGateway.Translation.Models;
+using OllamaGateway.Translation.OpenAI.Models;
 
 namespace OllamaGateway.Pipeline;
 

@@ -8,13 +8,15 @@ using OllamaGateway.Forwarding;
 using OllamaGateway.Policy;
 using OllamaGateway.Translation;
 using OllamaGateway.Validation;
+using OllamaGateway.Translation.OpenAI;
+using OllamaGateway.Translation.Ollama;
 
 namespace OllamaGateway.Pipeline;
 
 /// <summary>
 /// The HTTP side every OpenAI route shares: reading the client's body within its cap, calling Ollama
 /// through the YARP-made connection pool with first-byte and idle timeouts, turning Ollama's failures into OpenAI
-/// errors, and pumping a stream through an <see cref="ISseStreamTranslator"/>. The translators themselves
+/// errors, and pumping a stream through an <see cref="IStreamTranslator"/>. The translators themselves
 /// are pure; this class holds all of the I/O.
 /// </summary>
 internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGuardSettings guard, IOptions<GatewayOptions> options, TimeProvider timeProvider, ILogger<OpenAIExchange> logger)
@@ -47,7 +49,7 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
         OllamaEndpoint endpoint,
         string ollamaPath,
         Func<byte[], (TTranslation? Translation, TranslationError? Error)> translate,
-        Func<TTranslation, ISseStreamTranslator?> streamTranslator,
+        Func<TTranslation, IStreamTranslator?> streamTranslator,
         Func<TTranslation, byte[], (byte[]? Json, string? Problem)> translateAnswer,
         Action<TTranslation>? accepted,
         CancellationToken cancellationToken)
@@ -231,7 +233,7 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
     /// Writes Ollama's NDJSON stream as SSE events, flushing after every read, so each chunk reaches the
     /// client as Ollama produces it. Nothing is accumulated: lines are translated and written one by one.
     /// </summary>
-    public async Task StreamAsync(HttpContext context, HttpResponseMessage upstreamResponse, ISseStreamTranslator translator, CancellationTokenSource activity, CancellationToken cancellationToken)
+    public async Task StreamAsync(HttpContext context, HttpResponseMessage upstreamResponse, IStreamTranslator translator, CancellationTokenSource activity, CancellationToken cancellationToken)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -252,7 +254,7 @@ internal sealed partial class OpenAIExchange(OllamaUpstream upstream, RequestGua
                 finished = outcome != NdjsonReadOutcome.More;
                 switch (outcome)
                 {
-                    case NdjsonReadOutcome.Finished when translator.State == ChatStreamState.Completed:
+                    case NdjsonReadOutcome.Finished when translator.State == StreamState.Completed:
                         translator.WriteDone(output);
                         break;
                     case NdjsonReadOutcome.EndOfStream:

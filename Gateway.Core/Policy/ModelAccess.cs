@@ -1,5 +1,4 @@
 using System.Text;
-using OllamaGateway.Translation.Models;
 
 namespace OllamaGateway.Policy;
 

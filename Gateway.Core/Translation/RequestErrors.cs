@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OllamaGateway.Json;
 
 namespace OllamaGateway.Translation;
 
@@ -40,6 +41,14 @@ internal static class RequestErrors
     /// <summary>A key the gateway does not translate (yet).</summary>
     public static TranslationError Unsupported(string param) =>
         new($"Unsupported parameter: '{param}' is not supported by this gateway.", param, "unsupported_parameter");
+
+    /// <summary>The refusal for a key <see cref="JsonKeyTracker"/> found ambiguous, or null when it is fine.</summary>
+    public static TranslationError? ForKey(KeyCheck check, string param) => check.Problem switch
+    {
+        KeyProblem.None => null,
+        KeyProblem.Duplicate => DuplicateKey(param),
+        _ => CaseVariantKey(param, check.KnownName!),
+    };
 
     /// <summary>A key seen twice, counting case variants (Ollama's Go decoder folds case, so both would reach it).</summary>
     public static TranslationError DuplicateKey(string param) =>

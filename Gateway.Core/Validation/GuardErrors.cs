@@ -1,3 +1,5 @@
+using OllamaGateway.Json;
+
 namespace OllamaGateway.Validation;
 
 /// <summary>
@@ -19,6 +21,14 @@ internal static class GuardErrors
     /// <summary>Objects or arrays nested deeper than the limit.</summary>
     public static GuardError TooDeep(int limit) =>
         new(BadRequest, $"The request body nests objects and arrays more than {limit} levels deep.");
+
+    /// <summary>The refusal for a key <see cref="JsonKeyTracker"/> found ambiguous, or null when it is fine.</summary>
+    public static GuardError? ForKey(KeyCheck check, string path) => check.Problem switch
+    {
+        KeyProblem.None => null,
+        KeyProblem.Duplicate => DuplicateKey(path),
+        _ => CaseVariant(path, check.KnownName!),
+    };
 
     /// <summary>A key repeated in one object, counting case variants.</summary>
     public static GuardError DuplicateKey(string path) =>

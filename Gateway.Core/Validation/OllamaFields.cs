@@ -1,3 +1,5 @@
+using OllamaGateway.Json;
+
 namespace OllamaGateway.Validation;
 
 /// <summary>

@@ -12,7 +12,7 @@ namespace OllamaGateway.Validation;
 /// <para>What it enforces, and why:</para>
 /// <list type="bullet">
 /// <item>One JSON object, valid UTF-8, no trailing data, nesting at most <see cref="RequestRewriter.MaxDepth"/>.</item>
-/// <item>No key twice in any object and no case variant of a known field (<see cref="ObjectKeyTracker"/>): Go reads
+/// <item>No key twice in any object and no case variant of a known field (<see cref="OllamaGateway.Json.JsonKeyTracker"/>): Go reads
 /// keys case-insensitively and keeps the last duplicate, so the gateway and Ollama must see the same fields
 /// (security reference §0 item 3, §2.7).</item>
 /// <item>The model (<c>model</c>, or the deprecated <c>name</c> where Ollama still takes it, never both) is a

@@ -1,3 +1,4 @@
+using OllamaGateway.Json;
 using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
@@ -80,13 +81,13 @@ internal sealed class RequestRewriter
     private GuardError? WriteTopLevel(ref Utf8JsonReader reader)
     {
         var inference = OllamaFields.IsInference(_endpoint);
-        var keys = new ObjectKeyTracker(OllamaFields.TopLevel(_endpoint));
+        var keys = new JsonKeyTracker(OllamaFields.TopLevel(_endpoint));
         var optionsSeen = false;
         _writer.WriteStartObject();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             var key = reader.GetString()!;
-            var error = RefuseTopLevelKey(key, _endpoint) ?? keys.Add(key, key);
+            var error = RefuseTopLevelKey(key, _endpoint) ?? GuardErrors.ForKey(keys.Add(key), key);
             if (error is not null)
             {
                 return error;
@@ -227,14 +228,14 @@ internal sealed class RequestRewriter
             return depthError;
         }
 
-        var keys = new ObjectKeyTracker(OllamaFields.Options);
+        var keys = new JsonKeyTracker(OllamaFields.Options);
         var numPredictSeen = false;
         _writer.WriteStartObject();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             var key = reader.GetString()!;
             var path = "options." + key;
-            var error = keys.Add(key, path);
+            var error = GuardErrors.ForKey(keys.Add(key), path);
             if (error is not null)
             {
                 return error;
@@ -477,13 +478,13 @@ internal sealed class RequestRewriter
             return depthError;
         }
 
-        var keys = new ObjectKeyTracker(OllamaFields.Message);
+        var keys = new JsonKeyTracker(OllamaFields.Message);
         _writer.WriteStartObject();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             var key = reader.GetString()!;
             var keyPath = path + "." + key;
-            var error = keys.Add(key, keyPath);
+            var error = GuardErrors.ForKey(keys.Add(key), keyPath);
             if (error is not null)
             {
                 return error;
@@ -576,13 +577,13 @@ internal sealed class RequestRewriter
             return depthError;
         }
 
-        var keys = new ObjectKeyTracker(null);
+        var keys = new JsonKeyTracker(null);
         _writer.WriteStartObject();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             var key = reader.GetString()!;
             var keyPath = path + "." + key;
-            var error = keys.Add(key, keyPath);
+            var error = GuardErrors.ForKey(keys.Add(key), keyPath);
             if (error is not null)
             {
                 return error;

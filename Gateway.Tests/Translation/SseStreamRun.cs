@@ -10,7 +10,7 @@ namespace OllamaGateway.Tests.Translation;
 /// completions stream tests, whose translators share the framing.
 /// </summary>
 internal abstract class SseStreamRun<TTranslator>(TTranslator translator)
-    where TTranslator : ISseStreamTranslator
+    where TTranslator : IStreamTranslator
 {
     public TTranslator Translator { get; } = translator;
 

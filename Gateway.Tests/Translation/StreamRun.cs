@@ -1,4 +1,5 @@
 using OllamaGateway.Translation;
+using OllamaGateway.Translation.OpenAI.Chat;
 
 namespace OllamaGateway.Tests.Translation;
 

@@ -1,0 +1,14 @@
+namespace OllamaGateway.Translation;
+
+/// <summary>Where a <see cref="OpenAI.Chat.ChatStreamTranslator"/> is in its stream.</summary>
+internal enum StreamState
+{
+    /// <summary>Lines are still expected.</summary>
+    Open = 0,
+
+    /// <summary>The <c>done:true</c> line was handled: finish (and usage) chunks written; <c>[DONE]</c> may follow.</summary>
+    Completed,
+
+    /// <summary>An error event was written; the stream ends without <c>[DONE]</c>.</summary>
+    Failed,
+}
