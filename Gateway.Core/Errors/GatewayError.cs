@@ -27,6 +27,9 @@ internal enum GatewayError
     /// <summary>Too many failed authentications from this client address.</summary>
     TooManyFailedAttempts,
 
+    /// <summary>The model the request names is not one Ollama has (that the key may see).</summary>
+    ModelNotFound,
+
     /// <summary>No such route.</summary>
     RouteNotFound,
 
@@ -39,8 +42,14 @@ internal enum GatewayError
     /// <summary>The request's framing is ambiguous (Content-Length and Transfer-Encoding together).</summary>
     AmbiguousFraming,
 
+    /// <summary>The request body's framing is broken (a bad chunk size, a body cut short): 400, connection closed.</summary>
+    MalformedBody,
+
     /// <summary>The request body could not be read or translated (the message says why).</summary>
     InvalidRequest,
+
+    /// <summary>Ollama answered with an error status, passed on in the route's shape.</summary>
+    UpstreamRefused,
 
     /// <summary>Ollama could not be reached.</summary>
     UpstreamUnavailable,

@@ -11,6 +11,15 @@ internal static class OpenAIErrorJson
     private static readonly JsonEncodedText s_param = JsonEncodedText.Encode("param");
     private static readonly JsonEncodedText s_code = JsonEncodedText.Encode("code");
 
+    /// <summary>The OpenAI error type for a status, as OpenAI's own API and SDKs use them.</summary>
+    public static string TypeFor(int status) => status switch
+    {
+        400 or 401 or 404 or 405 or 413 => "invalid_request_error",
+        403 => "permission_error",
+        429 => "rate_limit_error",
+        _ => "api_error",
+    };
+
     /// <summary>Writes <c>{"error":{"message":..,"type":..,"param":..,"code":..}}</c>.</summary>
     public static void Write(Utf8JsonWriter writer, string message, string type, string? param, string? code)
     {

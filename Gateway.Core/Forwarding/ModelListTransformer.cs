@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
-using OllamaGateway.Pipeline;
+using OllamaGateway.Usage;
 using OllamaGateway.Policy;
 using Yarp.ReverseProxy.Forwarder;
 

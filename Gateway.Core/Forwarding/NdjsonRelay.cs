@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
+using OllamaGateway.Usage;
 
 namespace OllamaGateway.Forwarding;
 
@@ -17,8 +18,9 @@ internal static class NdjsonRelay
         string.Equals(response.Content.Headers.ContentType?.MediaType, "application/x-ndjson", StringComparison.OrdinalIgnoreCase);
 
     // clientAborted is the client's token, not YARP's activity token, which would end streams longer than it.
-    public static async Task CopyAsync(HttpContext context, HttpResponseMessage upstream, TimeSpan idleTimeout, CancellationToken clientAborted)
+    public static async Task CopyAsync(HttpContext context, HttpResponseMessage upstream, TimeSpan idleTimeout, UpstreamFailureLog failures, CancellationToken clientAborted)
     {
+        var record = context.Features.Get<RequestRecord>();
         var body = context.Response.Body;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
@@ -34,13 +36,17 @@ internal static class NdjsonRelay
                 {
                     read = await source.ReadAsync(buffer, idle.Token);
                 }
-                catch (OperationCanceledException) when (!clientAborted.IsCancellationRequested)
+                catch (OperationCanceledException ex) when (!clientAborted.IsCancellationRequested)
                 {
+                    failures.Report("a stream went silent: timed out", ex);
+                    record?.End(RequestOutcome.Timeout);
                     await WriteErrorLineAsync(body, atLineStart, "Ollama stopped sending data for longer than the idle timeout.", clientAborted);
                     return;
                 }
                 catch (Exception ex) when ((ex is IOException or HttpRequestException) && !clientAborted.IsCancellationRequested)
                 {
+                    failures.Report("a stream broke off: " + UpstreamFailureLog.Describe(ex, timedOut: false), ex);
+                    record?.End(RequestOutcome.UpstreamError);
                     await WriteErrorLineAsync(body, atLineStart, "The connection to Ollama was lost.", clientAborted);
                     return;
                 }
@@ -50,6 +56,8 @@ internal static class NdjsonRelay
                     return;
                 }
 
+                record?.MarkFirstByte();
+                record?.ResponseBytes += read;
                 await body.WriteAsync(buffer.AsMemory(0, read), clientAborted);
                 await body.FlushAsync(clientAborted);
                 atLineStart = buffer[read - 1] == (byte)'\n';

@@ -32,6 +32,9 @@ internal sealed class OllamaUpstream : IDisposable
         IdleTimeout = settings.UpstreamIdleTimeout;
     }
 
+    /// <summary>The upstream's name in logs and records: <c>default</c> for <c>Gateway:OllamaUrl</c>.</summary>
+    public string Name { get; } = "default";
+
     /// <summary>Ollama's base URL without a trailing slash; request paths are appended to it.</summary>
     public string DestinationPrefix { get; }
 

@@ -1,6 +1,11 @@
+using System.Buffers;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using OllamaGateway.Errors;
+using OllamaGateway.Usage;
+using OllamaGateway.Routing;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace OllamaGateway.Forwarding;
@@ -15,6 +20,7 @@ internal sealed class PassthroughTransformer : HttpTransformer
 {
     private readonly bool _scrubServerErrors;
     private readonly TimeSpan _idleTimeout;
+    private readonly UpstreamFailureLog _failures;
 
     private static readonly string[] s_allowedRequestHeaders =
     [
@@ -31,10 +37,12 @@ internal sealed class PassthroughTransformer : HttpTransformer
     /// paths, users and model directories (security.md §1.2, Ollama #13223). 4xx errors stay as they are.
     /// </param>
     /// <param name="idleTimeout">How long an NDJSON stream may stay silent between chunks.</param>
-    public PassthroughTransformer(bool scrubServerErrors, TimeSpan idleTimeout)
+    /// <param name="failures">Where a stream that breaks off is reported.</param>
+    public PassthroughTransformer(bool scrubServerErrors, TimeSpan idleTimeout, UpstreamFailureLog failures)
     {
         _scrubServerErrors = scrubServerErrors;
         _idleTimeout = idleTimeout;
+        _failures = failures;
     }
 
     public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
@@ -69,29 +77,37 @@ internal sealed class PassthroughTransformer : HttpTransformer
 
         // One client's cookie must never reach another through a shared upstream.
         httpContext.Response.Headers.Remove(HeaderNames.SetCookie);
-        if (proxyResponse?.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && !httpContext.Response.Headers.ContainsKey(HeaderNames.RetryAfter))
+        var record = httpContext.Features.Get<RequestRecord>();
+        var status = (int?)proxyResponse?.StatusCode ?? 0;
+        if (status >= StatusCodes.Status400BadRequest)
         {
-            // Ollama's queue is full: tell clients when to come back rather than letting them hammer it.
-            httpContext.Response.Headers.RetryAfter = "1";
+            UpstreamErrors.AddRetryHints(httpContext.Response, status, sdkHints: false);
+            record?.Fail(GatewayError.UpstreamRefused);
         }
 
         if (copyBody && proxyResponse is { IsSuccessStatusCode: true } && NdjsonRelay.IsNdjson(proxyResponse))
         {
-            await NdjsonRelay.CopyAsync(httpContext, proxyResponse, _idleTimeout, httpContext.RequestAborted);
+            await NdjsonRelay.CopyAsync(httpContext, proxyResponse, _idleTimeout, _failures, httpContext.RequestAborted);
             return false;
         }
 
-        if (!_scrubServerErrors || proxyResponse is null || (int)proxyResponse.StatusCode < StatusCodes.Status500InternalServerError)
+        record?.MarkFirstByte();
+        if (!_scrubServerErrors || proxyResponse is null || !UpstreamErrors.HidesText(status))
         {
             return copyBody;
         }
 
         var response = httpContext.Response;
-        var body = System.Text.Encoding.UTF8.GetBytes($"{{\"error\":\"Ollama failed to process the request ({(int)proxyResponse.StatusCode}); details are in the gateway operator's logs.\"}}");
+        var body = new ArrayBufferWriter<byte>(160);
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            ErrorShapes.Write(writer, ApiSurface.Ollama, status, UpstreamErrors.HiddenMessage(status), param: null, code: null);
+        }
+
         response.Headers.Remove(HeaderNames.ContentLength);
         response.ContentType = "application/json; charset=utf-8";
-        response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body, cancellationToken);
+        response.ContentLength = body.WrittenCount;
+        await response.Body.WriteAsync(body.WrittenMemory, cancellationToken);
         return false;
     }
 

@@ -8,6 +8,7 @@ using OllamaGateway.Configuration;
 using OllamaGateway.Forwarding;
 using OllamaGateway.Limits;
 using OllamaGateway.Pipeline;
+using OllamaGateway.Routing;
 using OllamaGateway.Validation;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -36,10 +37,9 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton<PassthroughHandler>();
         services.TryAddSingleton<RequestGuardSettings>();
         services.TryAddSingleton<GuardedPassthroughHandler>();
-        services.TryAddSingleton<OpenAIExchange>();
-        services.TryAddSingleton<ChatCompletionsHandler>();
-        services.TryAddSingleton<CompletionsHandler>();
-        services.TryAddSingleton<EmbeddingsHandler>();
+        services.TryAddSingleton<BodyLimits>();
+        services.TryAddSingleton<UpstreamFailureLog>();
+        services.TryAddSingleton<TranslatedExchange>();
         services.TryAddSingleton<ModelsHandler>();
         services.TryAddSingleton<ReadinessProbe>();
         services.TryAddSingleton<GatewayHandlers>();

@@ -4,7 +4,8 @@ using OllamaGateway.Auth;
 using OllamaGateway.Errors;
 using OllamaGateway.Forwarding;
 using OllamaGateway.Limits;
-using OllamaGateway.Policy;
+using OllamaGateway.Routing;
+using OllamaGateway.Usage;
 
 namespace OllamaGateway.Pipeline;
 
@@ -52,27 +53,38 @@ public sealed partial class GatewayPipeline
         }
 
         var token = context.RequestAborted;
-
-        var decision = RoutePolicy.Decide(context.Request.Method, context.Request.Path.Value);
-        // The route table alone says which routes need no key; both are the gateway's own and never forward.
-        if (decision.IsAnonymous)
+        var match = GatewayRoutes.Match(context.Request.Method, context.Request.Path.Value);
+        var record = new RequestRecord(_timeProvider) { Route = match.Route, Surface = match.Surface };
+        context.Features.Set(record);
+        try
         {
-            await (decision.Kind == RouteKind.Health
+            await AnswerAsync(context, match, record, token);
+        }
+        finally
+        {
+            record.Finish(context.Response.StatusCode, token.IsCancellationRequested);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context, RouteMatch match, RequestRecord record, CancellationToken token)
+    {
+        // The route table alone says which routes need no key; both are the gateway's own and never forward.
+        if (match.IsAnonymous)
+        {
+            await (match.Kind == RouteKind.Health
                 ? HealthResponder.WriteAsync(context.Response, token)
                 : _handlers.Readiness.WriteAsync(context, token));
             return;
         }
 
         // Framing first: it costs nothing, reveals nothing, and stops an oversized body before it is read.
-        switch (_framing.Check(context, decision.Kind))
+        switch (_framing.Check(context, match.Route))
         {
             case FramingResult.TooLarge:
-                await ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.RequestBodyTooLarge);
+                await ErrorResponder.WriteAsync(context, match.Surface, GatewayError.RequestBodyTooLarge);
                 return;
             case FramingResult.Ambiguous:
-                // The body cannot be trusted to end where the server thinks: never reuse this connection.
-                context.Response.Headers.Connection = "close";
-                await ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.AmbiguousFraming);
+                await ErrorResponder.WriteAsync(context, match.Surface, GatewayError.AmbiguousFraming);
                 return;
         }
 
@@ -80,46 +92,58 @@ public sealed partial class GatewayPipeline
         if (key is null)
         {
             var wait = _throttle.RecordFailure(context.Connection.RemoteIpAddress);
-            await ErrorResponder.WriteAsync(context, decision.Surface, wait is null ? failure : GatewayError.TooManyFailedAttempts, retryAfter: wait);
+            await ErrorResponder.WriteAsync(context, match.Surface, wait is null ? failure : GatewayError.TooManyFailedAttempts, retryAfter: wait);
             return;
         }
 
+        record.KeyName = key.Name;
         using var lease = _limiter.Acquire(key);
         if (!lease.IsGranted)
         {
             Log.RateLimited(_logger, key.Name, lease.Limit);
-            await ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.RateLimited, $"Rate limit reached for this key ({lease.Limit}). Try again later.", retryAfter: lease.RetryAfter);
+            await ErrorResponder.WriteAsync(context, match.Surface, GatewayError.RateLimited, $"Rate limit reached for this key ({lease.Limit}). Try again later.", retryAfter: lease.RetryAfter);
             return;
         }
 
-        await DispatchAsync(context, decision, key, token);
+        await DispatchAsync(context, match, record, key, token);
     }
 
-    private Task DispatchAsync(HttpContext context, RouteDecision decision, ApiKey key, CancellationToken token) => decision.Kind switch
+    private Task DispatchAsync(HttpContext context, RouteMatch match, RequestRecord record, ApiKey key, CancellationToken token)
     {
-        RouteKind.ChatCompletions => _handlers.Chat.HandleAsync(context, key, token),
-        RouteKind.Completions => _handlers.Completions.HandleAsync(context, key, token),
-        RouteKind.Embeddings => _handlers.Embeddings.HandleAsync(context, key, token),
-        RouteKind.ModelList => _handlers.Models.HandleAsync(context, key, modelId: null, token),
-        RouteKind.ModelRetrieve => _handlers.Models.HandleAsync(context, key, RoutePolicy.ModelIdOf(context.Request.Path.Value!), token),
-        RouteKind.NativeRead when !key.Models.AllowsAll && IsModelList(context.Request.Path) =>
-            _handlers.Passthrough.HandleAsync(context, decision.Surface, key, token, new ModelListTransformer(key.Models, _handlers.Passthrough.ForUsers)),
-        RouteKind.NativeInference or RouteKind.NativeRead or RouteKind.Management when (decision.Kind != RouteKind.Management || key.Admin)
-            && GuardedPassthroughHandler.EndpointFor(context.Request.Path) is { } endpoint =>
-            _handlers.Guarded.HandleAsync(context, decision, key, endpoint, token),
-        RouteKind.NativeInference or RouteKind.NativeRead => _handlers.Passthrough.HandleAsync(context, decision.Surface, key, token),
-        RouteKind.Management when key.Admin => _handlers.Passthrough.HandleAsync(context, decision.Surface, key, token),
-        RouteKind.Management => RefuseManagementAsync(context, decision, key),
-        RouteKind.MethodNotAllowed => ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.MethodNotAllowed, allow: decision.Allow),
-        _ => ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.RouteNotFound),
-    };
+        if (match.Kind == RouteKind.MethodNotAllowed)
+        {
+            return ErrorResponder.WriteAsync(context, match.Surface, GatewayError.MethodNotAllowed, allow: match.Allow);
+        }
 
-    private static bool IsModelList(PathString path) => path == GatewayPaths.OllamaTags || path == GatewayPaths.OllamaPs;
+        if (match.Route is not { } route)
+        {
+            return ErrorResponder.WriteAsync(context, match.Surface, GatewayError.RouteNotFound);
+        }
 
-    private Task RefuseManagementAsync(HttpContext context, RouteDecision decision, ApiKey key)
-    {
-        Log.Forbidden(_logger, key.Name, context.Request.Method, context.Request.Path.Value);
-        return ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.Forbidden);
+        if (route.RequiresAdmin && !key.Admin)
+        {
+            Log.Forbidden(_logger, key.Name, context.Request.Method, route.Name);
+            return ErrorResponder.WriteAsync(context, route.Surface, GatewayError.Forbidden);
+        }
+
+        if (route.Translator is not null)
+        {
+            return _handlers.Exchange.ExchangeAsync(context, record, key, route, token);
+        }
+
+        if (route.Kind is RouteKind.ModelList or RouteKind.ModelRetrieve)
+        {
+            return _handlers.Models.HandleAsync(context, key, route, token);
+        }
+
+        if (route.ListsModels && !key.Models.AllowsAll)
+        {
+            return _handlers.Passthrough.HandleAsync(context, route.Surface, key, token, new ModelListTransformer(key.Models, _handlers.Passthrough.ForUsers));
+        }
+
+        return route.Endpoint is not null
+            ? _handlers.Guarded.HandleAsync(context, record, key, route, token)
+            : _handlers.Passthrough.HandleAsync(context, route.Surface, key, token);
     }
 
     private ApiKey? Authenticate(HttpContext context, out GatewayError failure)
@@ -156,8 +180,8 @@ public sealed partial class GatewayPipeline
         [LoggerMessage(1101, LogLevel.Information, "Refused a request without a valid key ({Failure}) from {RemoteAddress}.", EventName = "Unauthenticated")]
         public static partial void Unauthenticated(ILogger logger, GatewayError failure, string? remoteAddress);
 
-        [LoggerMessage(2001, LogLevel.Warning, "Key {KeyName} was refused model management: {Method} {Path}.", EventName = "ManagementForbidden")]
-        public static partial void Forbidden(ILogger logger, string keyName, string method, string? path);
+        [LoggerMessage(2001, LogLevel.Warning, "Key {KeyName} was refused model management: {Method} {Route}.", EventName = "ManagementForbidden")]
+        public static partial void Forbidden(ILogger logger, string keyName, string method, string route);
 
         [LoggerMessage(2002, LogLevel.Information, "Key {KeyName} reached its limit on {Limit}.", EventName = "KeyRateLimited")]
         public static partial void RateLimited(ILogger logger, string keyName, string? limit);

@@ -1,67 +1,44 @@
-using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 using OllamaGateway.Auth;
-using OllamaGateway.Configuration;
 using OllamaGateway.Errors;
 using OllamaGateway.Forwarding;
-using OllamaGateway.Policy;
+using OllamaGateway.Routing;
+using OllamaGateway.Usage;
 using OllamaGateway.Validation;
 
 namespace OllamaGateway.Pipeline;
 
 /// <summary>
-/// Native routes that carry a JSON body: the body is read (within the route's cap), checked and rewritten by
-/// the request guard, every model it names is checked against the key's allow-list, and only then is the
-/// rewritten body forwarded. Ollama's answer still streams back untouched.
+/// Native routes that carry a JSON body (<see cref="GatewayRoute.Endpoint"/>): the body is read within the route's
+/// cap, checked and rewritten by the request guard, every model it names is checked against the key's allow-list,
+/// and only then is the rewritten body forwarded. Ollama's answer still streams back untouched.
 /// </summary>
-internal sealed class GuardedPassthroughHandler(PassthroughHandler passthrough, RequestGuardSettings guard, IOptions<GatewayOptions> options)
+internal sealed class GuardedPassthroughHandler(PassthroughHandler passthrough, RequestGuardSettings guard, BodyLimits limits)
 {
-    private static readonly FrozenDictionary<string, OllamaEndpoint> s_endpoints = new Dictionary<string, OllamaEndpoint>(StringComparer.Ordinal)
+    public async Task HandleAsync(HttpContext context, RequestRecord record, ApiKey key, GatewayRoute route, CancellationToken cancellationToken)
     {
-        ["/api/chat"] = OllamaEndpoint.Chat,
-        ["/api/generate"] = OllamaEndpoint.Generate,
-        ["/api/embed"] = OllamaEndpoint.Embed,
-        ["/api/embeddings"] = OllamaEndpoint.Embeddings,
-        ["/api/show"] = OllamaEndpoint.Show,
-        ["/api/pull"] = OllamaEndpoint.Pull,
-        ["/api/push"] = OllamaEndpoint.Push,
-        ["/api/create"] = OllamaEndpoint.Create,
-        ["/api/copy"] = OllamaEndpoint.Copy,
-        ["/api/delete"] = OllamaEndpoint.Delete,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
-
-    private readonly GatewayOptions _options = options.Value;
-
-    /// <summary>The guarded endpoint for a path, or null for routes without a JSON body (GET routes, blobs).</summary>
-    public static OllamaEndpoint? EndpointFor(PathString path) =>
-        path.Value is { } value && s_endpoints.TryGetValue(value, out var endpoint) ? endpoint : null;
-
-    public async Task HandleAsync(HttpContext context, RouteDecision decision, ApiKey key, OllamaEndpoint endpoint, CancellationToken cancellationToken)
-    {
-        // JSON bodies are read whole to be checked; management JSON (pull, copy, ...) is small, so only blob
-        // uploads, which are never read here, need Gateway:MaxManagementBodyBytes.
-        var limit = decision.Kind == RouteKind.NativeRead ? _options.MaxReadBodyBytes : _options.MaxRequestBodyBytes;
-        var body = await RequestBodyReader.ReadAsync(context.Request, limit, cancellationToken);
+        var (body, readError) = await RequestBodyReader.ReadAsync(context.Request, limits.For(route) ?? long.MaxValue, cancellationToken);
         if (body is null)
         {
-            await ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.RequestBodyTooLarge);
+            await ErrorResponder.WriteAsync(context, route.Surface, readError);
             return;
         }
 
+        record.RequestBytes = body.Length;
         await LargeBody.LeaveIoThread(body.Length);
-        var (guarded, error) = guard.Check(endpoint, body);
+        var (guarded, error) = guard.Check(route.Endpoint!.Value, body);
         if (guarded is null)
         {
-            await ErrorResponder.WriteAsync(context.Response, decision.Surface, error!.Status, error.Message, ErrorResponder.OpenAITypeFor(error.Status), null, null);
+            await ErrorResponder.WriteAsync(context, route.Surface, error!.Status, error.Message, null, null, GatewayError.InvalidRequest);
             return;
         }
 
+        record.RequestedModel = record.UpstreamModel = guarded.Model;
         foreach (var model in guarded.Models)
         {
             if (!key.Models.Allows(model))
             {
-                await ErrorResponder.WriteAsync(context, decision.Surface, GatewayError.ModelForbidden, $"This key may not use the model '{model}'.");
+                await ErrorResponder.WriteAsync(context, route.Surface, GatewayError.ModelForbidden, $"This key may not use the model '{ClientText.Quote(model)}'.");
                 return;
             }
         }
@@ -75,6 +52,6 @@ internal sealed class GuardedPassthroughHandler(PassthroughHandler passthrough, 
         request.ContentLength = guarded.Body.Length;
         request.Headers.TransferEncoding = default;
         request.ContentType = "application/json";
-        await passthrough.HandleAsync(context, decision.Surface, key, cancellationToken);
+        await passthrough.HandleAsync(context, route.Surface, key, cancellationToken);
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using OllamaGateway.Auth;
 using OllamaGateway.Errors;
-using OllamaGateway.Policy;
+using OllamaGateway.Routing;
 using OllamaGateway.Translation.OpenAI.Models;
 
 namespace OllamaGateway.Pipeline;
@@ -11,15 +11,14 @@ namespace OllamaGateway.Pipeline;
 /// <c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>, both built from one <c>GET /api/tags</c>. The id is
 /// the rest of the path, so ids with <c>/</c> and <c>:</c> work (Ollama's own route cannot do the former).
 /// </summary>
-internal sealed class ModelsHandler(OpenAIExchange exchange)
+internal sealed class ModelsHandler(TranslatedExchange exchange)
 {
-    private const string OllamaTags = "/api/tags";
-
-    public async Task HandleAsync(HttpContext context, ApiKey key, string? modelId, CancellationToken cancellationToken)
+    public async Task HandleAsync(HttpContext context, ApiKey key, GatewayRoute route, CancellationToken cancellationToken)
     {
+        var modelId = route.Kind == RouteKind.ModelRetrieve ? GatewayRoutes.ModelIdOf(context.Request.Path.Value!) : null;
         using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var upstreamResponse = await exchange.SendAsync(context, key, HttpMethod.Get, OllamaTags, null, activity, cancellationToken);
-        var tags = upstreamResponse is null ? null : await exchange.ReadAnswerAsync(context, upstreamResponse, activity, cancellationToken);
+        using var upstreamResponse = await exchange.SendAsync(context, route.Surface, key, HttpMethod.Get, route.OllamaPath!, null, activity, cancellationToken);
+        var tags = upstreamResponse is null ? null : await exchange.ReadAnswerAsync(context, route.Surface, upstreamResponse, activity, cancellationToken);
         if (tags is null)
         {
             return;
@@ -34,16 +33,16 @@ internal sealed class ModelsHandler(OpenAIExchange exchange)
         }
         catch (JsonException ex)
         {
-            await exchange.WriteUnusableAnswerAsync(context, ex.Message);
+            await exchange.WriteUnusableAnswerAsync(context, route.Surface, ex.Message);
             return;
         }
 
         if (json is null)
         {
-            await ErrorResponder.WriteAsync(context.Response, ApiSurface.OpenAI, StatusCodes.Status404NotFound, $"The model '{modelId}' does not exist.", "invalid_request_error", "model", "model_not_found");
+            await ErrorResponder.WriteAsync(context, route.Surface, GatewayError.ModelNotFound, $"The model '{ClientText.Quote(modelId)}' does not exist.", param: "model");
             return;
         }
 
-        await OpenAIExchange.WriteJsonAsync(context, json, cancellationToken);
+        await TranslatedExchange.WriteJsonAsync(context, json, cancellationToken);
     }
 }

@@ -1,42 +1,52 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
+using OllamaGateway.Errors;
 
 namespace OllamaGateway.Pipeline;
 
 /// <summary>
-/// Reads a request body that the gateway must inspect, never more than the cap: a declared
-/// Content-Length over it is refused before a byte is read, and a chunked body is cut off as soon as it
-/// passes it.
+/// Reads a request body that the gateway must inspect, never more than the cap: a declared Content-Length over it is
+/// refused before a byte is read, and a chunked body is cut off as soon as it passes it. Broken framing (a bad chunk
+/// size, a chunked body over the server's limit) is a refusal too, never an exception that escapes as a bare 500/413.
 /// </summary>
 internal static class RequestBodyReader
 {
-    /// <summary>Returns the body, or null when it is larger than <paramref name="maxBytes"/>.</summary>
-    public static async Task<byte[]?> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>Returns the body, or the refusal: <see cref="GatewayError.RequestBodyTooLarge"/> or <see cref="GatewayError.MalformedBody"/>.</summary>
+    public static async Task<(byte[]? Body, GatewayError Error)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
         {
-            return null;
+            return (null, GatewayError.RequestBodyTooLarge);
         }
 
         var reader = request.BodyReader;
-        while (true)
+        try
         {
-            var result = await reader.ReadAsync(cancellationToken);
-            var buffer = result.Buffer;
-            if (buffer.Length > maxBytes)
+            while (true)
             {
+                var result = await reader.ReadAsync(cancellationToken);
+                var buffer = result.Buffer;
+                if (buffer.Length > maxBytes)
+                {
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    return (null, GatewayError.RequestBodyTooLarge);
+                }
+
+                if (result.IsCompleted)
+                {
+                    var bytes = buffer.ToArray();
+                    reader.AdvanceTo(buffer.End);
+                    return (bytes, GatewayError.None);
+                }
+
                 reader.AdvanceTo(buffer.Start, buffer.End);
-                return null;
             }
-
-            if (result.IsCompleted)
-            {
-                var bytes = buffer.ToArray();
-                reader.AdvanceTo(buffer.End);
-                return bytes;
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's verdict on the framing: 413 when the body passed the limit the pipeline set on the server
+            // (a chunked body has no length to check first), 400 for a malformed chunk or a body cut short.
+            return (null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? GatewayError.RequestBodyTooLarge : GatewayError.MalformedBody);
         }
     }
 }

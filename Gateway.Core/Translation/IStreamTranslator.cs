@@ -3,20 +3,29 @@ using System.Buffers;
 namespace OllamaGateway.Translation;
 
 /// <summary>
-/// Turns Ollama's NDJSON lines into OpenAI SSE events for one response. The pipeline feeds it whole lines,
-/// flushes after each read and ends the stream by its <see cref="State"/>.
+/// Turns Ollama's NDJSON lines into the client API's stream events for one response. The exchange feeds it whole
+/// lines, flushes after each read and ends the stream by its <see cref="State"/>.
 /// </summary>
 internal interface IStreamTranslator
 {
     /// <summary>Whether the stream is still open, completed normally, or ended with an error event.</summary>
     StreamState State { get; }
 
+    /// <summary>The counts from Ollama's final line; zero until it has come.</summary>
+    TokenUsage Usage { get; }
+
+    /// <summary>
+    /// How many lines carrying generated text or calls were translated: Ollama writes about one token per line, so
+    /// this estimates the completion tokens of a stream that ended before its final line.
+    /// </summary>
+    int ContentChunks { get; }
+
     /// <summary>Translates one complete NDJSON line; returns true when the stream is finished.</summary>
     bool TranslateLine(ReadOnlySpan<byte> ndjsonLine, IBufferWriter<byte> output);
 
-    /// <summary>Writes <c>data: [DONE]</c> after a normal finish.</summary>
+    /// <summary>Writes what ends a stream after a normal finish (OpenAI's <c>data: [DONE]</c>); nothing otherwise.</summary>
     void WriteDone(IBufferWriter<byte> output);
 
-    /// <summary>Writes an SSE error event for a failure found by the pipeline (upstream gone, timeout).</summary>
-    void WriteError(IBufferWriter<byte> output, string message, string type);
+    /// <summary>Writes the API's in-stream error event for a failure found by the exchange (upstream gone, timeout).</summary>
+    void WriteError(IBufferWriter<byte> output, string message);
 }

@@ -1,6 +1,6 @@
 namespace OllamaGateway.Translation;
 
-/// <summary>Where a <see cref="OpenAI.Chat.ChatStreamTranslator"/> is in its stream.</summary>
+/// <summary>Where an <see cref="IStreamTranslator"/> is in its stream.</summary>
 internal enum StreamState
 {
     /// <summary>Lines are still expected.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using OllamaGateway.Pipeline;
+using OllamaGateway.Forwarding;
 
 namespace OllamaGateway.Tests.Pipeline;
 

@@ -45,6 +45,9 @@ internal sealed class OllamaChatLine : OllamaStreamLine
     public IReadOnlyList<OllamaLineLogprob> Logprobs => _logprobs;
 
     /// <inheritdoc/>
+    public override bool CarriesOutput => _contentLength > 0 || _thinkingLength > 0 || _toolCalls.Count > 0;
+
+    /// <inheritdoc/>
     protected override void ResetFields()
     {
         _contentLength = 0;

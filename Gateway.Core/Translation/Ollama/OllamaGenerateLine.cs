@@ -19,8 +19,17 @@ internal sealed class OllamaGenerateLine : OllamaStreamLine
     /// <summary>Unescaped UTF-8 of <c>response</c> (empty when absent or null).</summary>
     public ReadOnlySpan<byte> Response => _response.AsSpan(0, _responseLength);
 
+    private bool _hasThinking;
+
     /// <inheritdoc/>
-    protected override void ResetFields() => _responseLength = 0;
+    public override bool CarriesOutput => _responseLength > 0 || _hasThinking;
+
+    /// <inheritdoc/>
+    protected override void ResetFields()
+    {
+        _responseLength = 0;
+        _hasThinking = false;
+    }
 
     /// <inheritdoc/>
     protected override bool ReadField(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
@@ -31,7 +40,16 @@ internal sealed class OllamaGenerateLine : OllamaStreamLine
             return TryCopyText(ref reader, ref _response, out _responseLength);
         }
 
-        // thinking, context, model, created_at, durations, logprobs...: see the remarks.
+        if (reader.ValueTextEquals("thinking"u8))
+        {
+            // Not copied (see the remarks), only noted: thinking tokens count towards an estimate of a cut stream.
+            reader.Read();
+            _hasThinking = reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0;
+            reader.Skip();
+            return true;
+        }
+
+        // context, model, created_at, durations, logprobs...: see the remarks.
         return SkipValue(ref reader);
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Unicode;
-using OllamaGateway.Translation.OpenAI;
 
 namespace OllamaGateway.Translation.Ollama;
 
@@ -33,8 +32,8 @@ internal abstract class OllamaStreamLine
     /// <summary>The message of an <c>{"error":...}</c> object, or null.</summary>
     public string? Error { get; private set; }
 
-    /// <summary>The finish reason to report for this line's <see cref="StoppedForLength"/>.</summary>
-    public JsonEncodedText FinishReason => StoppedForLength ? OpenAIJsonNames.Length : OpenAIJsonNames.Stop;
+    /// <summary>Whether the line carries generated output (text, thinking or tool calls): about one token each.</summary>
+    public abstract bool CarriesOutput { get; }
 
     /// <summary>
     /// Parses <paramref name="json"/>. Returns false when it is not one JSON object with the expected field types,

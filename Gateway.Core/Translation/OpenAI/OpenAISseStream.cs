@@ -53,6 +53,12 @@ internal abstract class OpenAISseStream<TLine> : IStreamTranslator
     /// <summary>Where the stream is; the pipeline can tell a normal end from a failed one.</summary>
     public StreamState State { get; private set; }
 
+    /// <inheritdoc/>
+    public TokenUsage Usage { get; private set; }
+
+    /// <inheritdoc/>
+    public int ContentChunks { get; private set; }
+
     /// <summary>The current line, as parsed by <see cref="TranslateLine"/>.</summary>
     protected TLine Line { get; }
 
@@ -95,11 +101,18 @@ internal abstract class OpenAISseStream<TLine> : IStreamTranslator
             return true;
         }
 
+        if (Line.CarriesOutput)
+        {
+            ContentChunks++;
+        }
+
         WriteLineChunks(output);
         if (!Line.Done)
         {
             return false;
         }
+
+        Usage = new TokenUsage(Line.PromptEvalCount, Line.EvalCount);
 
         if (_includeUsage)
         {
@@ -145,6 +158,10 @@ internal abstract class OpenAISseStream<TLine> : IStreamTranslator
         EndEvent(output, writer);
         State = StreamState.Failed;
     }
+
+    /// <inheritdoc/>
+    void IStreamTranslator.WriteError(IBufferWriter<byte> output, string message) =>
+        WriteError(output, message, OpenAIJsonNames.ApiErrorType);
 
     /// <summary>A new id: <paramref name="prefix"/> and 29 random letters and digits (Ollama's own take only 999 values).</summary>
     /// <remarks>

@@ -55,7 +55,27 @@ internal static class ChatResponseTranslator
         string model,
         bool logprobs,
         [NotNullWhen(true)] out byte[]? openAiJson,
-        [NotNullWhen(false)] out string? error)
+        [NotNullWhen(false)] out string? error) =>
+        TryTranslate(ollamaJson, id, created, model, logprobs, out openAiJson, out error, out _);
+
+    /// <summary>As above, and with the counts Ollama reported in <paramref name="usage"/>.</summary>
+    /// <param name="ollamaJson">The native reply body (status 200).</param>
+    /// <param name="id">The completion id.</param>
+    /// <param name="created">Unix seconds.</param>
+    /// <param name="model">The model name as the client sent it.</param>
+    /// <param name="logprobs">Whether the client asked for <c>logprobs</c>.</param>
+    /// <param name="openAiJson">The translated body, when true is returned.</param>
+    /// <param name="error">Why translation failed, when false is returned.</param>
+    /// <param name="usage">The counts Ollama reported.</param>
+    public static bool TryTranslate(
+        ReadOnlySpan<byte> ollamaJson,
+        string id,
+        long created,
+        string model,
+        bool logprobs,
+        [NotNullWhen(true)] out byte[]? openAiJson,
+        [NotNullWhen(false)] out string? error,
+        out TokenUsage usage)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(model);
@@ -65,9 +85,11 @@ internal static class ChatResponseTranslator
             line, ollamaJson, "The upstream server sent a reply that is not a valid Ollama chat object.", out error))
         {
             openAiJson = null;
+            usage = default;
             return false;
         }
 
+        usage = new TokenUsage(line.PromptEvalCount, line.EvalCount);
         int capacity = 256 + line.Content.Length + line.Thinking.Length + (128 * line.ToolCalls.Count)
             + (logprobs ? 96 * line.Logprobs.Count : 0);
         openAiJson = OpenAIReplyJson.Write(
@@ -124,6 +146,6 @@ internal static class ChatResponseTranslator
         // since the calls may be cut off (reference pitfall 4, Ollama >= v0.32.6).
         writer.WriteString(
             OpenAIJsonNames.FinishReason,
-            hasToolCalls && !line.StoppedForLength ? OpenAIJsonNames.ToolCalls : line.FinishReason);
+            hasToolCalls && !line.StoppedForLength ? OpenAIJsonNames.ToolCalls : OpenAIFinishReason.Of(line));
     }
 }

@@ -98,7 +98,7 @@ internal sealed class ChatStreamTranslator : OpenAISseStream<OllamaChatLine>
         if (line.Done)
         {
             // "stop" becomes "tool_calls" once any call was streamed; "length" stays (reference §3.5 step 5, pitfall 4).
-            WriteFinishChunk(output, _toolCallCount > 0 && !line.StoppedForLength ? OpenAIJsonNames.ToolCalls : line.FinishReason);
+            WriteFinishChunk(output, _toolCallCount > 0 && !line.StoppedForLength ? OpenAIJsonNames.ToolCalls : OpenAIFinishReason.Of(line));
         }
     }
 

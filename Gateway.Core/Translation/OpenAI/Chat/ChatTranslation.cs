@@ -11,4 +11,8 @@ namespace OllamaGateway.Translation.OpenAI.Chat;
 /// so the client can tell "asked, none came" from "not asked"); otherwise it says <c>"logprobs":null</c>.
 /// </param>
 internal sealed record ChatTranslation(string Model, bool Stream, bool IncludeUsage, byte[] OllamaBody, string? User, bool Logprobs = false)
-    : IOpenAITranslation;
+    : ITranslatedRequest
+{
+    /// <inheritdoc/>
+    public string? EndUser => User;
+}

@@ -29,7 +29,25 @@ internal static class CompletionResponseTranslator
         long created,
         string model,
         [NotNullWhen(true)] out byte[]? openAiJson,
-        [NotNullWhen(false)] out string? error)
+        [NotNullWhen(false)] out string? error) =>
+        TryTranslate(ollamaJson, id, created, model, out openAiJson, out error, out _);
+
+    /// <inheritdoc cref="TryTranslate(ReadOnlySpan{byte}, string, long, string, out byte[], out string)"/>
+    /// <param name="ollamaJson">The native reply body (status 200).</param>
+    /// <param name="id">The completion id.</param>
+    /// <param name="created">Unix seconds.</param>
+    /// <param name="model">The model name as the client sent it.</param>
+    /// <param name="openAiJson">The translated body, when true is returned.</param>
+    /// <param name="error">Why translation failed, when false is returned.</param>
+    /// <param name="usage">The counts Ollama reported.</param>
+    public static bool TryTranslate(
+        ReadOnlySpan<byte> ollamaJson,
+        string id,
+        long created,
+        string model,
+        [NotNullWhen(true)] out byte[]? openAiJson,
+        [NotNullWhen(false)] out string? error,
+        out TokenUsage usage)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(model);
@@ -38,9 +56,11 @@ internal static class CompletionResponseTranslator
             ollamaJson, "The upstream server sent a reply that is not a valid Ollama generate object.", out OllamaGenerateLine? line, out error))
         {
             openAiJson = null;
+            usage = default;
             return false;
         }
 
+        usage = new TokenUsage(line.PromptEvalCount, line.EvalCount);
         int capacity = 256 + (line.Response.Length * 2);
         openAiJson = OpenAIReplyJson.Write(line, id, created, model, CompletionJsonNames.TextCompletionObject, capacity, WriteChoice);
         return true;
@@ -54,6 +74,6 @@ internal static class CompletionResponseTranslator
 
         // A missing done_reason finishes as "stop" (Ollama's layer says null): OpenAI clients expect a reason
         // on a complete reply, and load/unload must never reach them.
-        writer.WriteString(OpenAIJsonNames.FinishReason, line.FinishReason);
+        writer.WriteString(OpenAIJsonNames.FinishReason, OpenAIFinishReason.Of(line));
     }
 }

@@ -53,7 +53,7 @@ internal sealed class CompletionStreamTranslator : OpenAISseStream<OllamaGenerat
     {
         if (Line.Done)
         {
-            WriteTextChunk(output, Line.Response, Line.FinishReason);
+            WriteTextChunk(output, Line.Response, OpenAIFinishReason.Of(Line));
         }
         else if (!Line.Response.IsEmpty)
         {

@@ -6,4 +6,8 @@ namespace OllamaGateway.Translation.OpenAI.Completions;
 /// <param name="IncludeUsage"><c>stream_options.include_usage</c>; only ever true when <paramref name="Stream"/> is.</param>
 /// <param name="OllamaBody">The native request body, serialised by the gateway from validated values.</param>
 /// <param name="User">OpenAI's <c>user</c> field, for accounting; never forwarded to Ollama.</param>
-internal sealed record CompletionTranslation(string Model, bool Stream, bool IncludeUsage, byte[] OllamaBody, string? User) : IOpenAITranslation;
+internal sealed record CompletionTranslation(string Model, bool Stream, bool IncludeUsage, byte[] OllamaBody, string? User) : ITranslatedRequest
+{
+    /// <inheritdoc/>
+    public string? EndUser => User;
+}

@@ -32,7 +32,15 @@ internal static class EmbeddingsResponseTranslator
     /// <param name="base64">Write each vector as base64 of its little-endian float32 bytes instead of a number array.</param>
     /// <returns>UTF-8 JSON of OpenAI's <c>{"object":"list","data":[...],"model":..,"usage":{..}}</c>.</returns>
     /// <exception cref="JsonException">The body is not the shape <c>/api/embed</c> answers with; the caller answers 502.</exception>
-    public static byte[] Translate(ReadOnlySpan<byte> ollamaJson, string model, bool base64)
+    public static byte[] Translate(ReadOnlySpan<byte> ollamaJson, string model, bool base64) =>
+        Translate(ollamaJson, model, base64, out _);
+
+    /// <inheritdoc cref="Translate(ReadOnlySpan{byte}, string, bool)"/>
+    /// <param name="ollamaJson">Ollama's 200 body.</param>
+    /// <param name="model">The model as the client wrote it.</param>
+    /// <param name="base64">Write each vector as base64.</param>
+    /// <param name="promptTokens">Ollama's <c>prompt_eval_count</c>, 0 when absent.</param>
+    public static byte[] Translate(ReadOnlySpan<byte> ollamaJson, string model, bool base64, out long promptTokens)
     {
         ArgumentNullException.ThrowIfNull(model);
 
@@ -54,7 +62,7 @@ internal static class EmbeddingsResponseTranslator
             writer.WriteString(s_object, s_list);
             writer.WriteStartArray(s_data);
 
-            long promptTokens = 0;
+            promptTokens = 0;
             var sawEmbeddings = false;
             while (true)
             {

@@ -11,4 +11,11 @@ namespace OllamaGateway.Translation.OpenAI.Embeddings;
 /// <param name="InputCount">How many texts were sent upstream; Ollama answers with one vector per text, in order.</param>
 /// <param name="OllamaBody">UTF-8 JSON for <c>/api/embed</c>: <c>{"model","input":[...],"dimensions"?}</c>.</param>
 /// <param name="User">OpenAI's end-user tag, kept for accounting; Ollama has no such field so it is not forwarded.</param>
-internal sealed record EmbeddingsTranslation(string Model, bool Base64, int InputCount, byte[] OllamaBody, string? User) : IOpenAITranslation;
+internal sealed record EmbeddingsTranslation(string Model, bool Base64, int InputCount, byte[] OllamaBody, string? User) : ITranslatedRequest
+{
+    /// <summary>Embeddings are never streamed.</summary>
+    public bool Stream => false;
+
+    /// <inheritdoc/>
+    public string? EndUser => User;
+}

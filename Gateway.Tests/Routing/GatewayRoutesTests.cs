@@ -1,8 +1,8 @@
-using OllamaGateway.Policy;
+using OllamaGateway.Routing;
 
-namespace OllamaGateway.Tests.Policy;
+namespace OllamaGateway.Tests.Routing;
 
-public sealed class RoutePolicyTests
+public sealed class GatewayRoutesTests
 {
     [Theory]
     [InlineData("POST", "/v1/chat/completions", "ChatCompletions", "OpenAI")]
@@ -34,7 +34,7 @@ public sealed class RoutePolicyTests
     [InlineData("GET", "/v1/models/alice/model:v1", "ModelRetrieve", "OpenAI")]
     public void KnownRoutes_AreClassified(string method, string path, string kind, string surface)
     {
-        var decision = RoutePolicy.Decide(method, path);
+        var decision = GatewayRoutes.Match(method, path);
 
         Assert.Equal(kind, decision.Kind.ToString());
         Assert.Equal(surface, decision.Surface.ToString());
@@ -67,8 +67,8 @@ public sealed class RoutePolicyTests
     [InlineData("/chat/completions")]
     public void PathVariants_AreNotFound(string path)
     {
-        Assert.Equal(RouteKind.NotFound, RoutePolicy.Decide("POST", path).Kind);
-        Assert.Equal(RouteKind.NotFound, RoutePolicy.Decide("GET", path).Kind);
+        Assert.Equal(RouteKind.NotFound, GatewayRoutes.Match("POST", path).Kind);
+        Assert.Equal(RouteKind.NotFound, GatewayRoutes.Match("GET", path).Kind);
     }
 
     [Theory]
@@ -77,13 +77,13 @@ public sealed class RoutePolicyTests
     [InlineData("/v1")]
     public void OpenAIPaths_UseTheOpenAIErrorShape(string path)
     {
-        Assert.Equal(ApiSurface.OpenAI, RoutePolicy.Decide("GET", path).Surface);
+        Assert.Equal(ApiSurface.OpenAI, GatewayRoutes.Match("GET", path).Surface);
     }
 
     [Fact]
     public void V1LookAlike_UsesTheOllamaShape()
     {
-        Assert.Equal(ApiSurface.Ollama, RoutePolicy.Decide("GET", "/v10/x").Surface);
+        Assert.Equal(ApiSurface.Ollama, GatewayRoutes.Match("GET", "/v10/x").Surface);
     }
 
     [Theory]
@@ -95,7 +95,7 @@ public sealed class RoutePolicyTests
     [InlineData("post", "/api/chat", "POST")]
     public void WrongMethod_IsMethodNotAllowedWithAllow(string method, string path, string allow)
     {
-        var decision = RoutePolicy.Decide(method, path);
+        var decision = GatewayRoutes.Match(method, path);
 
         Assert.Equal(RouteKind.MethodNotAllowed, decision.Kind);
         Assert.Equal(allow, decision.Allow);
@@ -107,15 +107,15 @@ public sealed class RoutePolicyTests
     [InlineData("/v1/models/alice%2Fmodel%3Av1", "alice/model:v1")]
     public void ModelId_IsTheDecodedRestOfThePath(string path, string id)
     {
-        Assert.Equal(id, RoutePolicy.ModelIdOf(path));
+        Assert.Equal(id, GatewayRoutes.ModelIdOf(path));
     }
 
     [Fact]
     public void OnlyHealth_IsAnonymous()
     {
-        Assert.True(RoutePolicy.Decide("GET", "/healthz").IsAnonymous);
-        Assert.True(RoutePolicy.Decide("GET", "/readyz").IsAnonymous);
-        Assert.False(RoutePolicy.Decide("GET", "/api/tags").IsAnonymous);
-        Assert.False(RoutePolicy.Decide("GET", "/nope").IsAnonymous);
+        Assert.True(GatewayRoutes.Match("GET", "/healthz").IsAnonymous);
+        Assert.True(GatewayRoutes.Match("GET", "/readyz").IsAnonymous);
+        Assert.False(GatewayRoutes.Match("GET", "/api/tags").IsAnonymous);
+        Assert.False(GatewayRoutes.Match("GET", "/nope").IsAnonymous);
     }
 }

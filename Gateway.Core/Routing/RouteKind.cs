@@ -1,4 +1,4 @@
-namespace OllamaGateway.Policy;
+namespace OllamaGateway.Routing;
 
 /// <summary>What the gateway does with a request, decided from its method and path alone.</summary>
 internal enum RouteKind

@@ -1,4 +1,4 @@
-namespace OllamaGateway.Policy;
+namespace OllamaGateway.Routing;
 
 /// <summary>Which API a path belongs to, and so which error shape its answers use.</summary>
 internal enum ApiSurface

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace OllamaGateway.Pipeline;
+namespace OllamaGateway.Forwarding;
 
 /// <summary>Reads a non-streamed upstream answer into memory, up to a cap, so memory is bounded by configuration.</summary>
 internal static class UpstreamBodyReader
