@@ -33,11 +33,12 @@ internal sealed partial class PassthroughHandler(IHttpForwarder forwarder, Ollam
         }
 
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-        if (exception is BadHttpRequestException badRequest)
+        if (error == ForwarderError.RequestBodyClient && exception is not null && RequestBodyReader.IsBadFraming(exception, context))
         {
             // The client's body broke its own framing while YARP streamed it (a bad chunk size, over the server's
             // limit): the client's mistake, answered in Ollama's shape rather than as YARP's bare status.
-            await WriteAsync(context, surface, badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge ? GatewayError.RequestBodyTooLarge : GatewayError.MalformedBody);
+            var tooLarge = exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge };
+            await WriteAsync(context, surface, tooLarge ? GatewayError.RequestBodyTooLarge : GatewayError.MalformedBody);
             return;
         }
 

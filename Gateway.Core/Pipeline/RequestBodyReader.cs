@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using OllamaGateway.Errors;
 
@@ -11,6 +12,14 @@ namespace OllamaGateway.Pipeline;
 /// </summary>
 internal static class RequestBodyReader
 {
+    /// <summary>
+    /// Whether an exception from reading a request body means the client's framing was broken, rather than that the
+    /// client went away (a reset connection, an aborted request): only the former deserves an answer.
+    /// </summary>
+    public static bool IsBadFraming(Exception exception, HttpContext context) =>
+        exception is BadHttpRequestException
+        || (exception is IOException and not ConnectionResetException && !context.RequestAborted.IsCancellationRequested);
+
     /// <summary>Returns the body, or the refusal: <see cref="GatewayError.RequestBodyTooLarge"/> or <see cref="GatewayError.MalformedBody"/>.</summary>
     public static async Task<(byte[]? Body, GatewayError Error)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
@@ -47,6 +56,11 @@ internal static class RequestBodyReader
             // Kestrel's verdict on the framing: 413 when the body passed the limit the pipeline set on the server
             // (a chunked body has no length to check first), 400 for a malformed chunk or a body cut short.
             return (null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? GatewayError.RequestBodyTooLarge : GatewayError.MalformedBody);
+        }
+        catch (IOException ex) when (IsBadFraming(ex, request.HttpContext))
+        {
+            // Kestrel reports a chunk size that overflows (8 to 20 hex digits) as a plain IOException.
+            return (null, GatewayError.MalformedBody);
         }
     }
 }

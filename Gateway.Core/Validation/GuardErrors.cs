@@ -1,4 +1,5 @@
 using OllamaGateway.Json;
+using OllamaGateway.Errors;
 
 namespace OllamaGateway.Validation;
 
@@ -32,30 +33,30 @@ internal static class GuardErrors
 
     /// <summary>A key repeated in one object, counting case variants.</summary>
     public static GuardError DuplicateKey(string path) =>
-        new(BadRequest, $"Duplicate key '{path}': each key may appear only once, and keys that differ only in case count as the same key.");
+        new(BadRequest, $"Duplicate key '{ClientText.Quote(path)}': each key may appear only once, and keys that differ only in case count as the same key.");
 
     /// <summary>A key that Ollama would read as <paramref name="known"/>.</summary>
     public static GuardError CaseVariant(string path, string known) =>
-        new(BadRequest, $"Key '{path}' differs from '{known}' only in case; Ollama would read it as '{known}'. Use the exact lower-case name.");
+        new(BadRequest, $"Key '{ClientText.Quote(path)}' differs from '{ClientText.Quote(known)}' only in case; Ollama would read it as '{ClientText.Quote(known)}'. Use the exact lower-case name.");
 
     /// <summary>A field that would choose where Ollama connects.</summary>
     public static GuardError ConnectionField(string path) =>
-        new(BadRequest, $"Field '{path}' is not allowed: the gateway decides where requests and models come from.");
+        new(BadRequest, $"Field '{ClientText.Quote(path)}' is not allowed: the gateway decides where requests and models come from.");
 
     /// <summary>A deprecated create field the gateway refuses.</summary>
     public static GuardError RefusedField(string path, string reason) =>
-        new(BadRequest, $"Field '{path}' is not allowed: {reason}");
+        new(BadRequest, $"Field '{ClientText.Quote(path)}' is not allowed: {reason}");
 
     /// <summary>A field of the wrong JSON type.</summary>
     public static GuardError InvalidType(string path, string expected) =>
-        new(BadRequest, $"Invalid type for '{path}': expected {expected}.");
+        new(BadRequest, $"Invalid type for '{ClientText.Quote(path)}': expected {expected}.");
 
     /// <summary>A field with an unusable value.</summary>
     public static GuardError InvalidValue(string path, string detail) =>
-        new(BadRequest, $"Invalid value for '{path}': {detail}");
+        new(BadRequest, $"Invalid value for '{ClientText.Quote(path)}': {detail}");
 
     /// <summary>No model named.</summary>
-    public static GuardError Missing(string field) => new(BadRequest, $"Missing required field '{field}'.");
+    public static GuardError Missing(string field) => new(BadRequest, $"Missing required field '{ClientText.Quote(field)}'.");
 
     /// <summary>Both <c>model</c> and its deprecated alias <c>name</c>.</summary>
     public static GuardError ModelAndName() =>
@@ -67,13 +68,13 @@ internal static class GuardErrors
 
     /// <summary>A registry host outside the allowlist.</summary>
     public static GuardError RegistryNotAllowed(string field, string host) =>
-        new(Forbidden, $"Field '{field}' names registry '{host}', which this gateway does not allow.");
+        new(Forbidden, $"Field '{ClientText.Quote(field)}' names registry '{ClientText.Quote(host)}', which this gateway does not allow.");
 
     /// <summary>A URL scheme other than http/https before a model name.</summary>
     public static GuardError SchemeNotAllowed(string field) =>
-        new(Forbidden, $"Field '{field}' uses a scheme this gateway does not allow; only https:// is accepted.");
+        new(Forbidden, $"Field '{ClientText.Quote(field)}' uses a scheme this gateway does not allow; only https:// is accepted.");
 
     /// <summary><c>insecure: true</c> or an <c>http://</c> name without <see cref="RegistryPolicy.AllowInsecure"/>.</summary>
     public static GuardError InsecureNotAllowed(string field) =>
-        new(Forbidden, $"Field '{field}' asks for an insecure registry connection, which this gateway does not allow.");
+        new(Forbidden, $"Field '{ClientText.Quote(field)}' asks for an insecure registry connection, which this gateway does not allow.");
 }

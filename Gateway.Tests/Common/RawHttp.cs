@@ -36,4 +36,41 @@ internal static class RawHttp
         var status = int.Parse(response.Split(' ', 3)[1], System.Globalization.CultureInfo.InvariantCulture);
         return (status, response);
     }
+
+    /// <summary>
+    /// Sends <paramref name="raw"/> while reading the answer at the same time, and tolerates the server closing the
+    /// connection before it has read everything (as it should after refusing an oversized or malformed body).
+    /// </summary>
+    public static async Task<(int Status, string Response)> SendTolerantAsync(Uri baseAddress, byte[] raw)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(baseAddress.Host, baseAddress.Port);
+        await using var stream = client.GetStream();
+        var writing = Task.Run(async () =>
+        {
+            try
+            {
+                await stream.WriteAsync(raw);
+            }
+            catch (IOException)
+            {
+                // The server answered and closed while the body was still being sent.
+            }
+        });
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        string response;
+        try
+        {
+            response = await reader.ReadToEndAsync(timeout.Token);
+        }
+        catch (IOException) when (reader.BaseStream is not null)
+        {
+            response = string.Empty;
+        }
+
+        await writing;
+        var status = int.Parse(response.Split(' ', 3)[1], System.Globalization.CultureInfo.InvariantCulture);
+        return (status, response);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OllamaGateway.Errors;
 
 namespace OllamaGateway.Translation.OpenAI;
 
@@ -37,7 +38,7 @@ internal static class ReasoningEffort
             _ => null,
         };
         return think is null
-            ? RequestErrors.InvalidValue(Param, $"'{effort}' is not one of 'none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'.")
+            ? RequestErrors.InvalidValue(Param, $"'{ClientText.Quote(effort)}' is not one of 'none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'.")
             : null;
     }
 }

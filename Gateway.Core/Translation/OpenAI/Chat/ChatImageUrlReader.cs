@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Text.Json;
 using static OllamaGateway.Translation.OpenAI.OpenAIJsonReading;
 using OllamaGateway.Translation.OpenAI;
+using OllamaGateway.Errors;
 
 namespace OllamaGateway.Translation.OpenAI.Chat;
 
@@ -86,7 +87,7 @@ internal static class ChatImageUrlReader
         TranslationError? error = ReadString(ref reader, param, out string? detail);
         if (error is null && detail is not null and not ("auto" or "low" or "high"))
         {
-            return RequestErrors.InvalidValue(param, $"'{detail}' is not one of 'auto', 'low', 'high'.");
+            return RequestErrors.InvalidValue(param, $"'{ClientText.Quote(detail)}' is not one of 'auto', 'low', 'high'.");
         }
 
         return error;
@@ -116,7 +117,7 @@ internal static class ChatImageUrlReader
         if (!MediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
         {
             return RequestErrors.InvalidValue(
-                param, $"the image media type '{mediaType}' is not supported; use image/png, image/jpeg, image/gif or image/webp.");
+                param, $"the image media type '{ClientText.Quote(mediaType)}' is not supported; use image/png, image/jpeg, image/gif or image/webp.");
         }
 
         string data = url[(marker + Base64Marker.Length)..];

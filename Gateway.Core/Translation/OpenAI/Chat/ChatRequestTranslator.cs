@@ -5,6 +5,7 @@ using System.Text.Json;
 using OllamaGateway.Translation.Ollama;
 using static OllamaGateway.Translation.OpenAI.OpenAIJsonReading;
 using OllamaGateway.Translation.OpenAI;
+using OllamaGateway.Errors;
 
 namespace OllamaGateway.Translation.OpenAI.Chat;
 
@@ -238,7 +239,7 @@ internal static class ChatRequestTranslator
         if (nativeRole is null)
         {
             return RequestErrors.InvalidValue(
-                $"{path}.role", $"'{role}' is not a supported role. Supported: system, developer, user, assistant, tool.");
+                $"{path}.role", $"'{ClientText.Quote(role)}' is not a supported role. Supported: system, developer, user, assistant, tool.");
         }
 
         // Only assistant messages carry tool calls (OpenAI's schema); elsewhere they would be a client mix-up.
@@ -270,7 +271,7 @@ internal static class ChatRequestTranslator
             if (!toolCallNames.TryGetValue(toolCallId, out toolName))
             {
                 return RequestErrors.InvalidValue(
-                    $"{path}.tool_call_id", $"no earlier assistant message has a tool call with id '{toolCallId}'.");
+                    $"{path}.tool_call_id", $"no earlier assistant message has a tool call with id '{ClientText.Quote(toolCallId)}'.");
             }
         }
         else if (toolCallId is not null)
@@ -442,7 +443,7 @@ internal static class ChatRequestTranslator
                     : ChatImageUrlReader.ToBase64(imageUrl, imageUrlPath, out image);
             default:
                 return RequestErrors.InvalidValue(
-                    $"{path}.type", $"content parts of type '{type}' are not supported by this gateway; only 'text' and 'image_url' are.");
+                    $"{path}.type", $"content parts of type '{ClientText.Quote(type)}' are not supported by this gateway; only 'text' and 'image_url' are.");
         }
     }
 }

@@ -2,6 +2,7 @@ using OllamaGateway.Json;
 using System.Text.Json;
 using static OllamaGateway.Translation.OpenAI.OpenAIJsonReading;
 using OllamaGateway.Translation.OpenAI;
+using OllamaGateway.Errors;
 
 namespace OllamaGateway.Translation.OpenAI.Chat;
 
@@ -66,7 +67,7 @@ internal static class ChatResponseFormatReader
                 format = schema;
                 return null;
             default:
-                return RequestErrors.InvalidValue($"{Path}.type", $"'{type}' is not one of 'text', 'json_object', 'json_schema'.");
+                return RequestErrors.InvalidValue($"{Path}.type", $"'{ClientText.Quote(type)}' is not one of 'text', 'json_object', 'json_schema'.");
         }
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using OllamaGateway.Translation.Ollama;
 using static OllamaGateway.Translation.OpenAI.OpenAIJsonReading;
 using OllamaGateway.Translation.OpenAI;
+using OllamaGateway.Errors;
 
 namespace OllamaGateway.Translation.OpenAI.Chat;
 
@@ -94,7 +95,7 @@ internal static class ChatToolCallsReader
 
         if (type != "function")
         {
-            return RequestErrors.InvalidValue($"{path}.type", $"tool calls of type '{type}' are not supported; only 'function' is.");
+            return RequestErrors.InvalidValue($"{path}.type", $"tool calls of type '{ClientText.Quote(type)}' are not supported; only 'function' is.");
         }
 
         if (function is null)
@@ -183,7 +184,7 @@ internal static class ChatToolCallsReader
             string? duplicate = FindDuplicateKey(document.RootElement, param);
             if (duplicate is not null)
             {
-                return RequestErrors.InvalidValue(param, $"the arguments repeat the key at '{duplicate}'.");
+                return RequestErrors.InvalidValue(param, $"the arguments repeat the key at '{ClientText.Quote(duplicate)}'.");
             }
 
             parsed = document.RootElement.Clone();

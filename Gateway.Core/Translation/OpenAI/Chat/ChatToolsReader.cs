@@ -3,6 +3,7 @@ using System.Text.Json;
 using OllamaGateway.Translation.Ollama;
 using static OllamaGateway.Translation.OpenAI.OpenAIJsonReading;
 using OllamaGateway.Translation.OpenAI;
+using OllamaGateway.Errors;
 
 namespace OllamaGateway.Translation.OpenAI.Chat;
 
@@ -47,7 +48,7 @@ internal static class ChatToolsReader
             // Two tools with one name leave the model's call ambiguous; OpenAI refuses them too.
             if (!names.Add(tool!.Function.Name))
             {
-                return RequestErrors.InvalidValue($"{path}.function.name", $"the tool name '{tool.Function.Name}' is used more than once.");
+                return RequestErrors.InvalidValue($"{path}.function.name", $"the tool name '{ClientText.Quote(tool.Function.Name)}' is used more than once.");
             }
 
             list.Add(tool);
@@ -92,7 +93,7 @@ internal static class ChatToolsReader
                     case "required":
                         return CannotForce();
                     default:
-                        return RequestErrors.InvalidValue(Param, $"'{choice}' is not one of 'none', 'auto', 'required'.");
+                        return RequestErrors.InvalidValue(Param, $"'{ClientText.Quote(choice)}' is not one of 'none', 'auto', 'required'.");
                 }
 
             case JsonTokenType.StartObject:
@@ -177,7 +178,7 @@ internal static class ChatToolsReader
         if (type != "function")
         {
             // OpenAI's newer "custom" tools take free text, which native tools cannot express.
-            return RequestErrors.InvalidValue($"{path}.type", $"tools of type '{type}' are not supported; only 'function' is.");
+            return RequestErrors.InvalidValue($"{path}.type", $"tools of type '{ClientText.Quote(type)}' are not supported; only 'function' is.");
         }
 
         if (!sawFunction)

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using OllamaGateway.Validation;
 using OllamaGateway.Json;
+using OllamaGateway.Errors;
 
 namespace OllamaGateway.Translation.OpenAI.Embeddings;
 
@@ -82,7 +83,7 @@ internal static class EmbeddingsRequestTranslator
 
             if (!keys.Add(key).IsOk)
             {
-                return Fail($"Duplicate key '{key}' in the request body: each parameter may appear only once, whatever its letter case.", key);
+                return Fail($"Duplicate key '{ClientText.Quote(key)}' in the request body: each parameter may appear only once, whatever its letter case.", key);
             }
 
             Read(ref reader);
