@@ -102,7 +102,7 @@ public sealed partial class GatewayPipeline
         RouteKind.Embeddings => _handlers.Embeddings.HandleAsync(context, key, token),
         RouteKind.ModelList => _handlers.Models.HandleAsync(context, key, modelId: null, token),
         RouteKind.ModelRetrieve => _handlers.Models.HandleAsync(context, key, RoutePolicy.ModelIdOf(context.Request.Path.Value!), token),
-        RouteKind.NativeRead when !key.Models.AllowsAll && IsModelList(context.Request.Path) =>
+        RouteKind.NativeRead when IsModelList(context.Request.Path) =>
             _handlers.Passthrough.HandleAsync(context, decision.Surface, key, token, new ModelListTransformer(key.Models, _handlers.Passthrough.ForUsers)),
         RouteKind.NativeInference or RouteKind.NativeRead or RouteKind.Management when (decision.Kind != RouteKind.Management || key.Admin)
             && GuardedPassthroughHandler.EndpointFor(context.Request.Path) is { } endpoint =>
