@@ -21,11 +21,13 @@ public static class GatewayHostingExtensions
     /// Registers the gateway from the <c>Gateway</c> configuration section. Both the Server's
     /// <c>WebApplicationBuilder</c> and the Functions worker's builder are <see cref="IHostApplicationBuilder"/>s,
     /// so both hosts share this one path. Settings are validated and the keys file is loaded at start-up:
-    /// a bad value stops the host before any request is served.
+    /// a bad value stops the host before any request is served. The framework's per-request log lines, which
+    /// print URLs with their query strings, are off unless configuration asks for them.
     /// </summary>
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        FrameworkLogLevels.AddTo(builder.Configuration);
         var services = builder.Services;
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());

@@ -136,7 +136,8 @@ public sealed partial class GatewayPipeline
             return _handlers.Models.HandleAsync(context, key, route, token);
         }
 
-        if (route.ListsModels && !key.Models.AllowsAll)
+        // Every key's listing is filtered: even default rights never see cloud models (ModelAccess).
+        if (route.ListsModels)
         {
             return _handlers.Passthrough.HandleAsync(context, route.Surface, key, token, new ModelListTransformer(key.Models, _handlers.Passthrough.ForUsers));
         }

@@ -28,7 +28,7 @@ internal sealed class ModelsHandler(TranslatedExchange exchange)
         try
         {
             // A model the key may not use is reported as absent, not forbidden: its existence is not the key's business.
-            Func<string, bool>? filter = key.Models.AllowsAll ? null : key.Models.Allows;
+            Func<string, bool> filter = key.Models.Allows;
             json = modelId is null ? ModelsTranslator.TranslateList(tags, filter) : ModelsTranslator.TranslateOne(tags, modelId, filter);
         }
         catch (JsonException ex)

@@ -23,7 +23,8 @@ internal static class KeysCommand
           create   Makes a key, stores only its hash and prints the key once.
             --name NAME        1 to 64 letters, digits, '.', '_' or '-', not yet used (ignoring case).
             --models PATTERNS  Models the key may use: names or patterns such as llama3.2* or qwen3:*,
-                               comma-separated or repeated. Default: every model.
+                               comma-separated or repeated. Default: every model except Ollama's cloud
+                               models, which only patterns naming them allow (gpt-oss:120b-cloud, *-cloud).
             --admin            Allow model management (pull, push, create, copy, delete).
             --expires WHEN     A time with a zone, such as 2027-06-30T00:00:00Z, or days from now, such as 30d.
             --rpm N            At most N requests per minute.

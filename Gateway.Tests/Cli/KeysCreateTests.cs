@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using OllamaGateway.Auth;
+using OllamaGateway.Policy;
 
 namespace OllamaGateway.Tests.Cli;
 
@@ -60,6 +61,19 @@ public sealed class KeysCreateTests : IDisposable
 
         Assert.True(Assert.Single(_cli.Parse().Keys).Models.AllowsAll);
         Assert.Null(_cli.Entries()[0]!["models"]);
+    }
+
+    [Fact]
+    public void StarModelsWithACloudModel_KeepsTheCloudModelBesideEveryLocalModel()
+    {
+        Assert.Equal(0, _cli.RunOnFile("create", "--name", "any", "--models", "*,qwen3:*,gpt-oss:120b-cloud").ExitCode);
+
+        var models = Assert.Single(_cli.Parse().Keys).Models;
+        Assert.Equal([ModelAccess.EveryLocalModel, "gpt-oss:120b-cloud"], models.Patterns);
+        Assert.True(models.Allows("alice/tuned:v1"));
+        Assert.True(models.Allows("hf.co/org/repo:Q4_K_M"));
+        Assert.True(models.Allows("gpt-oss:120b-cloud"));
+        Assert.False(models.Allows("deepseek-v3.1:671b-cloud"));
     }
 
     [Fact]

@@ -112,10 +112,18 @@ internal static class KeysArgumentParser
             }
         }
 
-        // "*" alone would only match models in Ollama's default namespace; whoever writes it means every model.
+        // "*" alone would only match models in Ollama's default namespace; whoever writes it means every model, which
+        // is the default. The default leaves out Ollama's cloud models, so patterns naming those are kept, beside a
+        // pattern for every local model.
         if (result.Models.Contains("*"))
         {
+            var cloud = result.Models.Where(ModelAccess.NamesCloudModels).ToList();
             result.Models.Clear();
+            if (cloud.Count > 0)
+            {
+                result.Models.Add(ModelAccess.EveryLocalModel);
+                result.Models.AddRange(cloud);
+            }
         }
 
         return result;

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using OllamaGateway.Emulator;
+using OllamaGateway.Tests.Common;
+using OllamaGateway.Tests.Deployment;
+
+namespace OllamaGateway.Tests.Server;
+
+/// <summary>
+/// Secrets reach the gateway in query strings, paths and headers, and none of them may reach its log. This runs the
+/// real server process as a user starts it (no logging settings, production environment) and reads everything it
+/// writes to stdout and stderr.
+/// </summary>
+public sealed class DefaultLoggingTests
+{
+    private const string RightKey = "sk-right-key-in-query-0123456789";
+    private const string WrongBearer = "sk-wrong-bearer-0123456789";
+    private const string WrongXApiKey = "sk-wrong-x-api-key-0123456789";
+    private const string WrongApiKey = "sk-wrong-api-key-0123456789";
+    private const string PathSecret = "sk-secret-in-path-0123456789";
+    private const string ModelPathSecret = "sk-secret-model-id-0123456789";
+    private const string HeaderSecret = "secret-header-value-0123456789";
+    private const string CookieSecret = "secret-cookie-value-0123456789";
+    private const string ForwardedQuerySecret = "secret-forwarded-query-0123456789";
+
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task DefaultLogging_WritesNoQueryStringPathOrHeaderSecret()
+    {
+        await using var emulator = await OllamaEmulator.StartAsync();
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.PathOf("keys.json"), $$"""{"keys": [{"name": "probe", "hash": "sha256:{{Sha256Hex(RightKey)}}"}]}""");
+
+        // The server exactly as built, started from the folder holding keys.json, with no logging settings at all.
+        await using var gateway = GatewayProcess.Start(DotnetCli.HostPath, directory.Path,
+            "exec", Path.Combine(AppContext.BaseDirectory, "Gateway.Server.dll"),
+            "--urls", "http://127.0.0.1:0", $"--Gateway:OllamaUrl={emulator.BaseAddress.ToString().TrimEnd('/')}");
+        var address = await gateway.WaitUntilListeningAsync(s_timeout);
+        // No cookie container, so the Cookie header below is sent as written.
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = address, Timeout = s_timeout };
+
+        // The right key, but in the query string: refused, and the URL is what the framework would log.
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, HttpMethod.Get, $"/api/tags?api_key={RightKey}"));
+
+        // Wrong keys in each header the gateway reads.
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, HttpMethod.Get, "/api/tags", ("Authorization", $"Bearer {WrongBearer}")));
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, HttpMethod.Get, "/api/tags", ("x-api-key", WrongXApiKey)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, HttpMethod.Get, "/api/tags", ("api-key", WrongApiKey)));
+
+        // Secrets in paths, refused without a key and answered with one.
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, HttpMethod.Get, $"/{PathSecret}"));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(client, HttpMethod.Get, $"/api/{PathSecret}", ("Authorization", $"Bearer {RightKey}")));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(client, HttpMethod.Get, $"/v1/models/{ModelPathSecret}", ("x-api-key", RightKey)));
+
+        // A request that is forwarded to Ollama, with a query string and other headers carrying secrets.
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, HttpMethod.Get, $"/api/tags?token={ForwardedQuerySecret}",
+            ("api-key", RightKey), ("X-Custom-Token", HeaderSecret), ("Cookie", $"session={CookieSecret}")));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, HttpMethod.Get, $"/v1/models?token={ForwardedQuerySecret}",
+            ("Authorization", $"Bearer {RightKey}"), ("X-Custom-Token", HeaderSecret)));
+        Assert.Contains(emulator.Requests, recorded => recorded.Path == "/api/tags");
+
+        Assert.True(await gateway.StopAsync(s_timeout), $"The gateway did not stop:\n{gateway.Output}");
+        var output = gateway.Output;
+
+        // Logging is on at its default level (the gateway's own refusals are there), and no secret is.
+        Assert.Contains("Refused a request without a valid key", output, StringComparison.Ordinal);
+        foreach (var secret in (string[])[RightKey, WrongBearer, WrongXApiKey, WrongApiKey, PathSecret, ModelPathSecret, HeaderSecret, CookieSecret, ForwardedQuerySecret])
+        {
+            Assert.False(output.Contains(secret, StringComparison.Ordinal), $"'{secret}' was written to the log:\n{output}");
+        }
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, HttpMethod method, string pathAndQuery, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(pathAndQuery, UriKind.Relative));
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private static string Sha256Hex(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+}
