@@ -14,7 +14,7 @@ namespace OllamaGateway.Errors;
 internal static class ErrorResponder
 {
     // Messages quote client values through ClientText; these bounds keep any error body small whatever reached them.
-    private const int MaxMessageLength = 2048;
+    private const int MaxMessageLength = 1000;
     private const int MaxParamLength = 256;
 
     /// <summary>Answers with the gateway's own error <paramref name="error"/>, in the shape of <paramref name="surface"/>.</summary>

@@ -83,7 +83,7 @@ internal static class EmbeddingsRequestTranslator
 
             if (!keys.Add(key).IsOk)
             {
-                return Fail($"Duplicate key '{ClientText.Quote(key)}' in the request body: each parameter may appear only once, whatever its letter case.", key);
+                return Fail($"Duplicate key '{ClientText.Quote(key)}' in the request body: each parameter may appear only once, whatever its letter case.", ClientText.Quote(key));
             }
 
             Read(ref reader);
@@ -110,7 +110,7 @@ internal static class EmbeddingsRequestTranslator
                     // No silent drops: a field we cannot honour (token ids, a vendor option, a typo such as
                     // "MODEL") is refused rather than ignored, so the client learns it had no effect.
                     // The wording is OpenAI's own for an unknown parameter.
-                    error = new TranslationError($"Unrecognized request argument supplied: {key}", key);
+                    error = new TranslationError($"Unrecognized request argument supplied: {ClientText.Quote(key)}", ClientText.Quote(key));
                     break;
             }
 
@@ -283,7 +283,7 @@ internal static class EmbeddingsRequestTranslator
 
     // The message is Ollama ref's, word for word (wire reference §3.7).
     private static TranslationError InvalidEncodingFormat(string value) =>
-        new($"Invalid value for 'encoding_format' = {value}. Supported values: ['float', 'base64'].", EncodingFormatKey);
+        new($"Invalid value for 'encoding_format' = {ClientText.Quote(value)}. Supported values: ['float', 'base64'].", EncodingFormatKey);
 
     private static TranslationError? ReadDimensions(ref Utf8JsonReader reader, out int? dimensions)
     {
@@ -297,7 +297,7 @@ internal static class EmbeddingsRequestTranslator
         // TryGetInt32 refuses 3.0, 1e2 and anything beyond int: Go's decoder refuses them for an int field too.
         if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var value) || value <= 0)
         {
-            var shown = reader.TokenType == JsonTokenType.Number ? System.Text.Encoding.UTF8.GetString(reader.ValueSpan) : "a non-number";
+            var shown = reader.TokenType == JsonTokenType.Number ? ClientText.Quote(System.Text.Encoding.UTF8.GetString(reader.ValueSpan)) : "a non-number";
             return new TranslationError($"Invalid 'dimensions': expected a positive integer, but got {shown} instead.", DimensionsKey);
         }
 
