@@ -1,0 +1,118 @@
+using System.Text.Json;
+using OllamaGateway.Json;
+
+namespace OllamaGateway.Validation;
+
+/// <summary>
+/// Rewrites chat <c>messages</c> and the <c>images</c> of messages and of generate, counting images over the whole
+/// request against <see cref="RequestRewriter.MaxImages"/>. One instance per body.
+/// </summary>
+internal sealed class MessagesRewriter(JsonCopier copier)
+{
+    private readonly JsonCopier _copier = copier;
+    private int _images;
+
+    public GuardError? WriteMessages(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            // null and wrong types: Ollama decides (null is "load the model"; others are its 400).
+            return _copier.CopyValue(ref reader, "messages");
+        }
+
+        var depthError = JsonCopier.CheckDepth(ref reader);
+        if (depthError is not null)
+        {
+            return depthError;
+        }
+
+        _copier.Writer.WriteStartArray();
+        for (var i = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; i++)
+        {
+            var path = $"messages[{i}]";
+            var error = reader.TokenType == JsonTokenType.StartObject
+                ? WriteMessage(ref reader, path)
+                : _copier.CopyValue(ref reader, path);
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        _copier.Writer.WriteEndArray();
+        return null;
+    }
+
+    private GuardError? WriteMessage(ref Utf8JsonReader reader, string path)
+    {
+        var depthError = JsonCopier.CheckDepth(ref reader);
+        if (depthError is not null)
+        {
+            return depthError;
+        }
+
+        var keys = new JsonKeyTracker(OllamaFields.Message);
+        _copier.Writer.WriteStartObject();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var key = reader.GetString()!;
+            var keyPath = path + "." + key;
+            var error = GuardErrors.ForKey(keys.Add(key), keyPath);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            reader.Read();
+            _copier.Writer.WritePropertyName(key);
+            error = key == "images" ? WriteImages(ref reader, keyPath) : _copier.CopyValue(ref reader, keyPath);
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        _copier.Writer.WriteEndObject();
+        return null;
+    }
+
+    public GuardError? WriteImages(ref Utf8JsonReader reader, string path)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            _copier.Writer.WriteNullValue();
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return GuardErrors.InvalidType(path, "an array of base64 strings");
+        }
+
+        var depthError = JsonCopier.CheckDepth(ref reader);
+        if (depthError is not null)
+        {
+            return depthError;
+        }
+
+        _copier.Writer.WriteStartArray();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return GuardErrors.InvalidType(path, "an array of base64 strings");
+            }
+
+            if (++_images > RequestRewriter.MaxImages)
+            {
+                return GuardErrors.TooManyImages(RequestRewriter.MaxImages);
+            }
+
+            _copier.WriteString(ref reader);
+        }
+
+        _copier.Writer.WriteEndArray();
+        return null;
+    }
+
+}
