@@ -13,7 +13,7 @@ namespace OllamaGateway.Auth;
 /// and an unknown field (a typo, or a restriction this version does not enforce) is refused rather
 /// than ignored.
 /// </summary>
-internal static partial class KeyFileParser
+public static partial class KeyFileParser
 {
     private static readonly JsonDocumentOptions s_documentOptions = new()
     {
@@ -22,6 +22,10 @@ internal static partial class KeyFileParser
         MaxDepth = 16,
     };
 
+    /// <summary>
+    /// Parses a whole keys file. Throws <see cref="KeyFileException"/>, naming <paramref name="source"/> and the place,
+    /// for anything it cannot fully read: the gateway never authenticates from a file it understood only in part.
+    /// </summary>
     public static ApiKeySet Parse(ReadOnlySpan<byte> json, string source)
     {
         JsonDocument document;
@@ -139,9 +143,9 @@ internal static partial class KeyFileParser
                     break;
                 case "prefix":
                     prefix = StringValue(property, where, source);
-                    if (prefix.Length > ApiKeyGenerator.DisplayPrefixLength || prefix.Any(c => c is <= ' ' or > '~'))
+                    if (prefix.Length > ApiKey.MaxPrefixLength || prefix.Any(c => c is <= ' ' or > '~'))
                     {
-                        throw Error(source, $"{where}: 'prefix' is the key's first {ApiKeyGenerator.DisplayPrefixLength} characters at most, shown by 'keys list'");
+                        throw Error(source, $"{where}: 'prefix' is the key's first {ApiKey.MaxPrefixLength} characters at most, shown by 'keys list'");
                     }
 
                     break;

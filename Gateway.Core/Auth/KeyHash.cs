@@ -9,13 +9,15 @@ namespace OllamaGateway.Auth;
 /// A random key of 256 bits cannot be recovered from this hash, so a fast hash is the right one
 /// (a slow password KDF would only hand attackers a CPU lever; see security.md §2.5).
 /// </summary>
-internal readonly record struct KeyHash(ulong A, ulong B, ulong C, ulong D)
+public readonly record struct KeyHash(ulong A, ulong B, ulong C, ulong D)
 {
     /// <summary>Keys longer than this are never valid; it bounds the stack buffer below.</summary>
     public const int MaxKeyLength = 512;
 
+    /// <summary>How a hash is written in keys.json: <c>sha256:</c> and 64 hex digits.</summary>
     public const string Prefix = "sha256:";
 
+    /// <summary>The SHA-256 of the key's UTF-8 bytes.</summary>
     public static KeyHash Compute(ReadOnlySpan<char> key)
     {
         Span<byte> utf8 = stackalloc byte[MaxKeyLength * 3];
@@ -53,6 +55,7 @@ internal readonly record struct KeyHash(ulong A, ulong B, ulong C, ulong D)
         return true;
     }
 
+    /// <summary>The keys.json form: <c>sha256:</c> and 64 lower-case hex digits.</summary>
     public override string ToString()
     {
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];

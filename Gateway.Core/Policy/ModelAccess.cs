@@ -11,7 +11,7 @@ namespace OllamaGateway.Policy;
 /// allowed only by a pattern that itself names a cloud model (<c>gpt-oss:120b-cloud</c>, <c>*-cloud</c>,
 /// <c>*:cloud</c>): neither the default rights nor a glob such as <c>*</c> or <c>gpt-oss*</c> ever reaches one.
 /// </summary>
-internal sealed class ModelAccess
+public sealed class ModelAccess
 {
     /// <summary>
     /// A pattern for every model Ollama runs locally, in any registry and namespace; what <c>keys create</c> writes
@@ -46,6 +46,7 @@ internal sealed class ModelAccess
     /// </summary>
     public bool AllowsAll => _patterns is null;
 
+    /// <summary>Access to the models <paramref name="patterns"/> match (see README, "Keys and rights").</summary>
     public static ModelAccess FromPatterns(IReadOnlyList<string> patterns) =>
         new([.. patterns.Select(Canonical)], [.. patterns.Select(CloudCanonical).OfType<string>()], [.. patterns]);
 
@@ -58,6 +59,7 @@ internal sealed class ModelAccess
         && pattern.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or ':' or '/' or '*' or '?')
         && !pattern.StartsWith('/') && !pattern.EndsWith('/') && !pattern.Contains("//", StringComparison.Ordinal);
 
+    /// <summary>Whether a request may name <paramref name="model"/>, compared as Ollama resolves names.</summary>
     public bool Allows(string model)
     {
         if (!ModelName.SameModel(model, model))

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using OllamaGateway.Certificates;
+using OllamaGateway.Server.Certificates;
 
 namespace OllamaGateway.Server.Commands;
 

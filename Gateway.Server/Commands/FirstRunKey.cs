@@ -1,5 +1,6 @@
 using OllamaGateway.Auth;
 using OllamaGateway.Configuration;
+using OllamaGateway.Server.Keys;
 
 namespace OllamaGateway.Server.Commands;
 

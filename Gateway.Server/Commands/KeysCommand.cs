@@ -1,6 +1,7 @@
 using OllamaGateway.Auth;
 using OllamaGateway.Policy;
 using OllamaGateway.Server.Commands.Keys;
+using OllamaGateway.Server.Keys;
 
 namespace OllamaGateway.Server.Commands;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using OllamaGateway.Auth;
-using OllamaGateway.Certificates;
+using OllamaGateway.Server.Certificates;
 
 namespace OllamaGateway.Server.Commands;
 

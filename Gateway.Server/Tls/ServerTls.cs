@@ -1,7 +1,7 @@
 using System.Security.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
-using OllamaGateway.Certificates;
+using OllamaGateway.Server.Certificates;
 
 namespace OllamaGateway.Server.Tls;
 

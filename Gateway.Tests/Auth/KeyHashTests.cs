@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using OllamaGateway.Auth;
+using OllamaGateway.Server.Keys;
 
 namespace OllamaGateway.Tests.Auth;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using OllamaGateway.Auth;
 using OllamaGateway.Policy;
+using OllamaGateway.Server.Keys;
 
 namespace OllamaGateway.Tests.Cli;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using OllamaGateway.Auth;
+using OllamaGateway.Server.Keys;
 
 namespace OllamaGateway.Tests.Cli;
 

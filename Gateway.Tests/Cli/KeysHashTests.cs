@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using OllamaGateway.Auth;
+using OllamaGateway.Server.Keys;
 
 namespace OllamaGateway.Tests.Cli;
 

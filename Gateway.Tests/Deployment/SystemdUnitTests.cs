@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Hosting;
-using OllamaGateway.Certificates;
+using OllamaGateway.Server.Certificates;
 using OllamaGateway.Configuration;
 using Xunit.Abstractions;
 

@@ -160,11 +160,10 @@ public sealed class RequestRecordTests : IAsyncLifetime
 
         public Task Reached => _reached.Task;
 
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
+        // Every write path ends here; MemoryStream routes a derived type's span writes through this overload.
+        public override void Write(byte[] buffer, int offset, int count)
         {
-            base.Write(buffer);
+            base.Write(buffer, offset, count);
             if (Encoding.UTF8.GetString(GetBuffer(), 0, (int)Length).Split("data: ").Length - 1 >= events)
             {
                 _reached.TrySetResult();
@@ -173,13 +172,13 @@ public sealed class RequestRecordTests : IAsyncLifetime
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
-            Write(buffer.AsSpan(offset, count));
+            Write(buffer, offset, count);
             return Task.CompletedTask;
         }
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            Write(buffer.Span);
+            Write(buffer.ToArray(), 0, buffer.Length);
             return ValueTask.CompletedTask;
         }
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using OllamaGateway.Auth;
+using OllamaGateway.Server.Keys;
 
 namespace OllamaGateway.Server.Commands.Keys;
 

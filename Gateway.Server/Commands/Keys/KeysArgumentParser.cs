@@ -1,6 +1,7 @@
 using System.Globalization;
 using OllamaGateway.Auth;
 using OllamaGateway.Policy;
+using OllamaGateway.Server.Keys;
 
 namespace OllamaGateway.Server.Commands.Keys;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using OllamaGateway.Certificates;
+using OllamaGateway.Server.Certificates;
 using OllamaGateway.Tests.Common;
 
-namespace OllamaGateway.Tests.Certificates;
+namespace OllamaGateway.Tests.Server.Certificates;
 
 public sealed class CertificateReloaderTests : IDisposable
 {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace OllamaGateway.Tests.Certificates;
+namespace OllamaGateway.Tests.Server.Certificates;
 
 /// <summary>Keeps what was logged so a test can check levels and event ids.</summary>
 internal sealed class RecordingLogger<T> : ILogger<T>

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography;
-using OllamaGateway.Certificates;
+using OllamaGateway.Server.Certificates;
 using OllamaGateway.Tests.Common;
 
-namespace OllamaGateway.Tests.Certificates;
+namespace OllamaGateway.Tests.Server.Certificates;
 
 public sealed class HttpsServerTests
 {

@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace OllamaGateway.Certificates;
+namespace OllamaGateway.Server.Certificates;
 
 /// <summary>
 /// A certificate with its private key, and the stamp (times and sizes) of the files it came from,

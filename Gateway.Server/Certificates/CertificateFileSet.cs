@@ -1,4 +1,4 @@
-namespace OllamaGateway.Certificates;
+namespace OllamaGateway.Server.Certificates;
 
 /// <summary>
 /// The files <c>cert create</c> writes into one directory: the certificate and PKCS#8 key as PEM (Kestrel,

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace OllamaGateway.Certificates;
+namespace OllamaGateway.Server.Certificates;
 
 /// <summary>
 /// Writes a <see cref="CertificateFileSet"/>. Secrets (key, PFX, password) are created readable by their owner

@@ -1,4 +1,6 @@
-namespace OllamaGateway.Auth;
+using OllamaGateway.Auth;
+
+namespace OllamaGateway.Server.Keys;
 
 /// <summary>
 /// One plain-text entry that <c>keys hash</c> replaced with its hash. The names differ for the original proxy's

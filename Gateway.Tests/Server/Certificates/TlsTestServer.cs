@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OllamaGateway.Server;
 
-namespace OllamaGateway.Tests.Certificates;
+namespace OllamaGateway.Tests.Server.Certificates;
 
 /// <summary>
 /// Gateway.Server built as its command line builds it, on 127.0.0.1 with a free port, plus the clients the

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace OllamaGateway.Certificates;
+namespace OllamaGateway.Server.Certificates;
 
 /// <summary>
 /// Makes the gateway's self-signed server certificate, fixing what the seed proxy got wrong: every host name

@@ -2,11 +2,11 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Time.Testing;
-using OllamaGateway.Certificates;
+using OllamaGateway.Server.Certificates;
 using OllamaGateway.Server.Commands;
 using OllamaGateway.Tests.Common;
 
-namespace OllamaGateway.Tests.Certificates;
+namespace OllamaGateway.Tests.Server.Certificates;
 
 public sealed class CertCommandTests
 {

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using OllamaGateway.Certificates;
+using OllamaGateway.Server.Certificates;
 using OllamaGateway.Tests.Common;
 
-namespace OllamaGateway.Tests.Certificates;
+namespace OllamaGateway.Tests.Server.Certificates;
 
 public sealed class CertificateFileWriterTests
 {

@@ -2,8 +2,9 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using OllamaGateway.Auth;
 
-namespace OllamaGateway.Auth;
+namespace OllamaGateway.Server.Keys;
 
 /// <summary>
 /// Edits keys.json for the <c>keys</c> command line. The file must parse with <see cref="KeyFileParser"/> before

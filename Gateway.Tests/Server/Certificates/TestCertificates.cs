@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
-using OllamaGateway.Certificates;
+using OllamaGateway.Server.Certificates;
 
-namespace OllamaGateway.Tests.Certificates;
+namespace OllamaGateway.Tests.Server.Certificates;
 
 /// <summary>Certificates made the way <c>cert create</c> makes them, written into a test's temp directory.</summary>
 internal static class TestCertificates

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
-namespace OllamaGateway.Certificates;
+namespace OllamaGateway.Server.Certificates;
 
 /// <summary>
 /// The gateway's own, simpler TLS settings (<c>Gateway:Tls:*</c>): one certificate for every HTTPS endpoint,

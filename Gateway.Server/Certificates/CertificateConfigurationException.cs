@@ -1,4 +1,4 @@
-namespace OllamaGateway.Certificates;
+namespace OllamaGateway.Server.Certificates;
 
 /// <summary>
 /// A configured TLS certificate or key is missing, unreadable, outside its validity period or does not fit

@@ -1,7 +1,7 @@
 using OllamaGateway.Server.Commands;
 using OllamaGateway.Tests.Common;
 
-namespace OllamaGateway.Tests.Certificates;
+namespace OllamaGateway.Tests.Server.Certificates;
 
 [Collection(ConsoleCollection.Name)]
 public sealed class ServeCommandCertificateTests

@@ -1,8 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OllamaGateway.Auth;
 
-namespace OllamaGateway.Auth;
+namespace OllamaGateway.Server.Keys;
 
 /// <summary>
 /// Changes keys.json safely: the new content is written to a temporary file beside it and moved over

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using OllamaGateway.Auth;
 
-namespace OllamaGateway.Auth;
+namespace OllamaGateway.Server.Keys;
 
 /// <summary>
 /// A key entry about to be added to keys.json: only the hash and the display prefix of the key, never the key.
