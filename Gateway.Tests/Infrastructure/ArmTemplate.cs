@@ -44,6 +44,9 @@ internal sealed class ArmTemplate(JsonElement root, string path)
 
     public JsonElement Parameter(string name) => Root.GetProperty("parameters").GetProperty(name);
 
+    /// <summary>The resources this template declares itself (a module is one resource here).</summary>
+    public IEnumerable<JsonElement> Resources() => OwnResources();
+
     private IEnumerable<JsonElement> OwnResources()
     {
         if (!Root.TryGetProperty("resources", out var resources))

@@ -78,6 +78,23 @@ public sealed partial class CompiledTemplateTests(BicepWorkspace workspace)
         Assert.DoesNotMatch(ListKeysCall(), template.Root.GetProperty("outputs").GetRawText());
     }
 
+    [Fact]
+    public async Task ExistingResourcesOfOptionalFeatures_AreReadOnlyWhenTheFeatureIsOn()
+    {
+        // In language version 2.0 templates ARM reads every `existing` resource, referenced or not, and fails the
+        // deployment when it is missing: a Redis that was not deployed, or a subnet of a network not used, must
+        // only be read under a condition.
+        var template = await workspace.MainTemplateAsync();
+        var existing = template.SelfAndModules()
+            .SelectMany(t => t.Resources().Where(r => r.TryGetProperty("existing", out var e) && e.GetBoolean()).Select(r => (t.Path, Resource: r)))
+            .Where(item => item.Resource.GetProperty("type").GetString() is { } type
+                && (type.StartsWith("Microsoft.Cache/", StringComparison.Ordinal) || type == "Microsoft.Network/virtualNetworks/subnets"))
+            .ToList();
+
+        Assert.Equal(3, existing.Count);
+        Assert.All(existing, item => Assert.True(item.Resource.TryGetProperty("condition", out _), $"{item.Path}: {item.Resource.GetProperty("type").GetString()} is read unconditionally"));
+    }
+
     /// <summary>A call in an ARM expression (descriptions may mention "listKeys()" without calling it).</summary>
     [GeneratedRegex(@"listKeys\([^)]")]
     private static partial Regex ListKeysCall();

@@ -128,11 +128,13 @@ resource filesAccount 'Microsoft.Storage/storageAccounts@2025-01-01' existing = 
   name: filesAccountName
 }
 
-resource redisCluster 'Microsoft.Cache/redisEnterprise@2025-07-01' existing = {
-  name: empty(redisName) ? 'none' : redisName
+// Conditional: this module compiles to language version 2.0, where ARM reads every existing resource it declares,
+// and there is no Redis to read unless one was deployed.
+resource redisCluster 'Microsoft.Cache/redisEnterprise@2025-07-01' existing = if (!empty(redisName)) {
+  name: redisName
 }
 
-resource redisDatabase 'Microsoft.Cache/redisEnterprise/databases@2025-07-01' existing = {
+resource redisDatabase 'Microsoft.Cache/redisEnterprise/databases@2025-07-01' existing = if (!empty(redisName)) {
   parent: redisCluster
   name: 'default'
 }
@@ -142,7 +144,7 @@ resource redisDatabase 'Microsoft.Cache/redisEnterprise/databases@2025-07-01' ex
 var redisEndpoint = '${redisHostName}:${redisPort},ssl=True,abortConnect=False'
 var redisConfiguration = empty(redisName)
   ? externalRedisConfiguration
-  : redisUseEntraId ? redisEndpoint : '${redisEndpoint},password=${redisDatabase.listKeys().primaryKey}'
+  : redisUseEntraId ? redisEndpoint : '${redisEndpoint},password=${redisDatabase!.listKeys().primaryKey}'
 
 var hostSettings = {
   // Identity-based connection: the host's storage account refuses shared keys.
