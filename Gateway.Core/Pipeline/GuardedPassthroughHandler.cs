@@ -17,15 +17,12 @@ internal sealed class GuardedPassthroughHandler(PassthroughHandler passthrough, 
 {
     public async Task HandleAsync(HttpContext context, RequestRecord record, ApiKey key, GatewayRoute route, CancellationToken cancellationToken)
     {
-        var (body, readError) = await RequestBodyReader.ReadAsync(context.Request, limits.For(route) ?? long.MaxValue, cancellationToken);
+        var body = await RequestBodyReader.ReadForRouteAsync(context, route, limits, record, cancellationToken);
         if (body is null)
         {
-            await ErrorResponder.WriteAsync(context, route.Surface, readError);
             return;
         }
 
-        record.RequestBytes = body.Length;
-        await LargeBody.LeaveIoThread(body.Length);
         var (guarded, error) = guard.Check(route.Endpoint!.Value, body);
         if (guarded is null)
         {

@@ -2,6 +2,8 @@ using System.Buffers;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using OllamaGateway.Errors;
+using OllamaGateway.Routing;
+using OllamaGateway.Usage;
 
 namespace OllamaGateway.Pipeline;
 
@@ -12,6 +14,25 @@ namespace OllamaGateway.Pipeline;
 /// </summary>
 internal static class RequestBodyReader
 {
+    /// <summary>
+    /// Reads the body of a request on <paramref name="route"/> within the route's cap, the step every route that checks
+    /// or translates a body begins with: on success notes its size on the record and leaves the I/O thread when it is
+    /// large (<see cref="LargeBody"/>); on failure answers 413 or 400 in the route's shape and returns null.
+    /// </summary>
+    public static async Task<byte[]?> ReadForRouteAsync(HttpContext context, GatewayRoute route, BodyLimits limits, RequestRecord record, CancellationToken cancellationToken)
+    {
+        var (body, error) = await ReadAsync(context.Request, limits.For(route) ?? long.MaxValue, cancellationToken);
+        if (body is null)
+        {
+            await ErrorResponder.WriteAsync(context, route.Surface, error);
+            return null;
+        }
+
+        record.RequestBytes = body.Length;
+        await LargeBody.LeaveIoThread(body.Length);
+        return body;
+    }
+
     /// <summary>
     /// Whether an exception from reading a request body means the client's framing was broken, rather than that the
     /// client went away (a reset connection, an aborted request): only the former deserves an answer.

@@ -33,15 +33,12 @@ internal sealed partial class TranslatedExchange(
     public async Task ExchangeAsync(HttpContext context, RequestRecord record, ApiKey key, GatewayRoute route, CancellationToken cancellationToken)
     {
         var translator = route.Translator!;
-        var (body, readError) = await RequestBodyReader.ReadAsync(context.Request, limits.For(route) ?? long.MaxValue, cancellationToken);
+        var body = await RequestBodyReader.ReadForRouteAsync(context, route, limits, record, cancellationToken);
         if (body is null)
         {
-            await ErrorResponder.WriteAsync(context, route.Surface, readError);
             return;
         }
 
-        record.RequestBytes = body.Length;
-        await LargeBody.LeaveIoThread(body.Length);
         var (request, error) = translator.TranslateRequest(body);
         if (request is null)
         {

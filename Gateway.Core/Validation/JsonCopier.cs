@@ -13,6 +13,9 @@ namespace OllamaGateway.Validation;
 /// </summary>
 internal sealed class JsonCopier(Utf8JsonWriter writer)
 {
+    /// <summary>Writes the value of <paramref name="key"/> (the reader is on it); <paramref name="path"/> names it in errors.</summary>
+    public delegate GuardError? ValueWriter(ref Utf8JsonReader reader, string key, string path);
+
     /// <summary>The writer of the rewritten body.</summary>
     public Utf8JsonWriter Writer { get; } = writer;
 
@@ -43,7 +46,12 @@ internal sealed class JsonCopier(Utf8JsonWriter writer)
         }
     }
 
-    private GuardError? CopyObject(ref Utf8JsonReader reader, string path)
+    /// <summary>
+    /// Copies the object the reader is on, refusing repeated and case-variant keys (<paramref name="known"/> is the
+    /// object's known fields, or null for a free-form object). Each value is written by <paramref name="writeValue"/>,
+    /// or copied as it is when that is null.
+    /// </summary>
+    public GuardError? CopyObject(ref Utf8JsonReader reader, string path, FieldSet? known = null, ValueWriter? writeValue = null)
     {
         var depthError = CheckDepth(ref reader);
         if (depthError is not null)
@@ -51,7 +59,7 @@ internal sealed class JsonCopier(Utf8JsonWriter writer)
             return depthError;
         }
 
-        var keys = new JsonKeyTracker(null);
+        var keys = new JsonKeyTracker(known);
         Writer.WriteStartObject();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
@@ -65,7 +73,7 @@ internal sealed class JsonCopier(Utf8JsonWriter writer)
 
             reader.Read();
             Writer.WritePropertyName(key);
-            error = CopyValue(ref reader, keyPath);
+            error = writeValue is null ? CopyValue(ref reader, keyPath) : writeValue(ref reader, key, keyPath);
             if (error is not null)
             {
                 return error;

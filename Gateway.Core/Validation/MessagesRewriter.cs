@@ -7,10 +7,18 @@ namespace OllamaGateway.Validation;
 /// Rewrites chat <c>messages</c> and the <c>images</c> of messages and of generate, counting images over the whole
 /// request against <see cref="RequestRewriter.MaxImages"/>. One instance per body.
 /// </summary>
-internal sealed class MessagesRewriter(JsonCopier copier)
+internal sealed class MessagesRewriter
 {
-    private readonly JsonCopier _copier = copier;
+    private readonly JsonCopier _copier;
+    private readonly JsonCopier.ValueWriter _writeMessageValue;
     private int _images;
+
+    /// <summary>Creates the rewriter of one body, writing through <paramref name="copier"/>.</summary>
+    public MessagesRewriter(JsonCopier copier)
+    {
+        _copier = copier;
+        _writeMessageValue = WriteMessageValue;
+    }
 
     public GuardError? WriteMessages(ref Utf8JsonReader reader)
     {
@@ -43,38 +51,12 @@ internal sealed class MessagesRewriter(JsonCopier copier)
         return null;
     }
 
-    private GuardError? WriteMessage(ref Utf8JsonReader reader, string path)
-    {
-        var depthError = JsonCopier.CheckDepth(ref reader);
-        if (depthError is not null)
-        {
-            return depthError;
-        }
+    // A message is any object whose images are counted and checked; everything else in it is copied.
+    private GuardError? WriteMessage(ref Utf8JsonReader reader, string path) =>
+        _copier.CopyObject(ref reader, path, OllamaFields.Message, _writeMessageValue);
 
-        var keys = new JsonKeyTracker(OllamaFields.Message);
-        _copier.Writer.WriteStartObject();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-        {
-            var key = reader.GetString()!;
-            var keyPath = path + "." + key;
-            var error = GuardErrors.ForKey(keys.Add(key), keyPath);
-            if (error is not null)
-            {
-                return error;
-            }
-
-            reader.Read();
-            _copier.Writer.WritePropertyName(key);
-            error = key == "images" ? WriteImages(ref reader, keyPath) : _copier.CopyValue(ref reader, keyPath);
-            if (error is not null)
-            {
-                return error;
-            }
-        }
-
-        _copier.Writer.WriteEndObject();
-        return null;
-    }
+    private GuardError? WriteMessageValue(ref Utf8JsonReader reader, string key, string path) =>
+        key == "images" ? WriteImages(ref reader, path) : _copier.CopyValue(ref reader, path);
 
     public GuardError? WriteImages(ref Utf8JsonReader reader, string path)
     {
