@@ -15,13 +15,16 @@ public sealed record ApiKey(string Name, KeyHash Hash)
     /// <summary>Whether model management (pull, push, create, copy, delete, blobs) is forwarded for this key.</summary>
     public bool Admin { get; init; }
 
+    /// <summary>Whether the key may read <c>GET /metrics</c> (admins always may): what a Prometheus server scrapes with.</summary>
+    public bool Metrics { get; init; }
+
     /// <summary>From this moment on the key is refused with 401.</summary>
     public DateTimeOffset? Expires { get; init; }
 
     /// <summary>A disabled key is refused with 401, as if it were not in the file.</summary>
     public bool Disabled { get; init; }
 
-    /// <summary>Per-key request rate and concurrency caps.</summary>
+    /// <summary>Per-key request rate, concurrency and token budget caps.</summary>
     public KeyLimits Limits { get; init; } = KeyLimits.None;
 
     /// <summary>

@@ -109,6 +109,7 @@ public static partial class KeyFileParser
         string? hashText = null;
         var models = ModelAccess.All;
         var admin = false;
+        var metrics = false;
         var disabled = false;
         DateTimeOffset? expires = null;
         var limits = KeyLimits.None;
@@ -135,6 +136,9 @@ public static partial class KeyFileParser
                 case "disabled":
                     disabled = BoolValue(property, where, source);
                     break;
+                case "metrics":
+                    metrics = BoolValue(property, where, source);
+                    break;
                 case "expires":
                     expires = ParseExpiry(property, where, source);
                     break;
@@ -150,7 +154,7 @@ public static partial class KeyFileParser
 
                     break;
                 default:
-                    throw Error(source, $"{where}: unknown field '{property.Name}' (expected name, key, hash, prefix, models, admin, expires, disabled, limits)");
+                    throw Error(source, $"{where}: unknown field '{property.Name}' (expected name, key, hash, prefix, models, admin, metrics, expires, disabled, limits)");
             }
         }
 
@@ -174,7 +178,7 @@ public static partial class KeyFileParser
             throw Error(source, $"{where} ('{name}'): 'hash' must be 'sha256:' followed by 64 hex digits");
         }
 
-        return new ApiKey(name, hash) { Models = models, Admin = admin, Disabled = disabled, Expires = expires, Limits = limits, IsPlainText = plain is not null, Prefix = prefix };
+        return new ApiKey(name, hash) { Models = models, Admin = admin, Metrics = metrics, Disabled = disabled, Expires = expires, Limits = limits, IsPlainText = plain is not null, Prefix = prefix };
     }
 
     private static ModelAccess ParseModels(JsonElement value, string where, string source)
@@ -221,6 +225,8 @@ public static partial class KeyFileParser
 
         int? perMinute = null;
         int? concurrent = null;
+        long? tokensPerMinute = null;
+        long? tokensPerDay = null;
         foreach (var property in UniqueProperties(value, source, where))
         {
             switch (property.Name)
@@ -231,16 +237,27 @@ public static partial class KeyFileParser
                 case "concurrentRequests":
                     concurrent = PositiveInt(property, where, source);
                     break;
+                case "tokensPerMinute":
+                    tokensPerMinute = PositiveLong(property, where, source);
+                    break;
+                case "tokensPerDay":
+                    tokensPerDay = PositiveLong(property, where, source);
+                    break;
                 default:
-                    throw Error(source, $"{where}: unknown field '{property.Name}' (expected requestsPerMinute, concurrentRequests)");
+                    throw Error(source, $"{where}: unknown field '{property.Name}' (expected requestsPerMinute, concurrentRequests, tokensPerMinute, tokensPerDay)");
             }
         }
 
-        return new KeyLimits(perMinute, concurrent);
+        return new KeyLimits(perMinute, concurrent, tokensPerMinute, tokensPerDay);
     }
 
     private static int PositiveInt(JsonProperty property, string where, string source) =>
         property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt32(out var value) && value > 0
+            ? value
+            : throw Error(source, $"{where}: '{property.Name}' must be a whole number of at least 1");
+
+    private static long PositiveLong(JsonProperty property, string where, string source) =>
+        property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var value) && value > 0
             ? value
             : throw Error(source, $"{where}: '{property.Name}' must be a whole number of at least 1");
 

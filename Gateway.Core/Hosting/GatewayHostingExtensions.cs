@@ -9,6 +9,7 @@ using OllamaGateway.Forwarding;
 using OllamaGateway.Limits;
 using OllamaGateway.Pipeline;
 using OllamaGateway.Routing;
+using OllamaGateway.Usage;
 using OllamaGateway.Validation;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -54,6 +55,7 @@ public static class GatewayHostingExtensions
             sp.GetRequiredService<KeyLimiter>(),
             sp.GetRequiredService<AuthFailureThrottle>(),
             sp.GetRequiredService<RequestFraming>(),
+            sp.GetServices<IRequestRecordSink>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GatewayPipeline>>()));
         services.AddHostedService<GatewayStartupCheck>();

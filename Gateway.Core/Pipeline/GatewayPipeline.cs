@@ -21,16 +21,18 @@ public sealed partial class GatewayPipeline
     private readonly KeyLimiter _limiter;
     private readonly AuthFailureThrottle _throttle;
     private readonly RequestFraming _framing;
+    private readonly IRequestRecordSink[] _sinks;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<GatewayPipeline> _logger;
 
-    internal GatewayPipeline(ApiKeyStore keys, GatewayHandlers handlers, KeyLimiter limiter, AuthFailureThrottle throttle, RequestFraming framing, TimeProvider timeProvider, ILogger<GatewayPipeline> logger)
+    internal GatewayPipeline(ApiKeyStore keys, GatewayHandlers handlers, KeyLimiter limiter, AuthFailureThrottle throttle, RequestFraming framing, IEnumerable<IRequestRecordSink> sinks, TimeProvider timeProvider, ILogger<GatewayPipeline> logger)
     {
         _keys = keys;
         _handlers = handlers;
         _limiter = limiter;
         _throttle = throttle;
         _framing = framing;
+        _sinks = [.. sinks];
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -63,6 +65,23 @@ public sealed partial class GatewayPipeline
         finally
         {
             record.Finish(context.Response.StatusCode, token.IsCancellationRequested);
+            Publish(record);
+        }
+    }
+
+    private void Publish(RequestRecord record)
+    {
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                sink.OnFinished(record);
+            }
+            catch (Exception ex)
+            {
+                // A sink must not throw; if one does, the answer is already complete and must not be turned into a failure.
+                Log.SinkFailed(_logger, sink.GetType().Name, ex);
+            }
         }
     }
 
@@ -126,6 +145,12 @@ public sealed partial class GatewayPipeline
             return ErrorResponder.WriteAsync(context, route.Surface, GatewayError.Forbidden);
         }
 
+        if (route.Kind is RouteKind.Metrics or RouteKind.UsageReport or RouteKind.OwnUsageReport)
+        {
+            // The gateway's own routes (being built): never forwarded.
+            return ErrorResponder.WriteAsync(context, match.Surface, GatewayError.RouteNotFound);
+        }
+
         if (route.Translator is not null)
         {
             return _handlers.Exchange.ExchangeAsync(context, record, key, route, token);
@@ -183,6 +208,9 @@ public sealed partial class GatewayPipeline
 
         [LoggerMessage(2001, LogLevel.Warning, "Key {KeyName} was refused model management: {Method} {Route}.", EventName = "ManagementForbidden")]
         public static partial void Forbidden(ILogger logger, string keyName, string method, string route);
+
+        [LoggerMessage(5001, LogLevel.Error, "The request record sink {Sink} failed.", EventName = "RecordSinkFailed")]
+        public static partial void SinkFailed(ILogger logger, string sink, Exception exception);
 
         [LoggerMessage(2002, LogLevel.Information, "Key {KeyName} reached its limit on {Limit}.", EventName = "KeyRateLimited")]
         public static partial void RateLimited(ILogger logger, string keyName, string? limit);

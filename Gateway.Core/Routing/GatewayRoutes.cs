@@ -70,6 +70,11 @@ internal static partial class GatewayRoutes
         Native("/api/version", [Get, Head], RouteKind.NativeRead),
         Native("/api/show", [Post], RouteKind.NativeRead, OllamaEndpoint.Show, BodyCap.Read),
 
+        // The gateway's own: metrics for Prometheus, usage reports.
+        Own("/metrics", RouteKind.Metrics, [Get]),
+        Own("/gateway/usage", RouteKind.UsageReport, [Get]),
+        Own("/gateway/usage/me", RouteKind.OwnUsageReport, [Get]),
+
         // Model management: admin keys only.
         Native("/api/pull", [Post], RouteKind.Management, OllamaEndpoint.Pull),
         Native("/api/push", [Post], RouteKind.Management, OllamaEndpoint.Push),
@@ -120,8 +125,8 @@ internal static partial class GatewayRoutes
         path.StartsWith(OpenAIPrefix, StringComparison.OrdinalIgnoreCase)
         && (path.Length == OpenAIPrefix.Length || path[OpenAIPrefix.Length] == '/');
 
-    private static GatewayRoute Own(string path, RouteKind kind) =>
-        new() { Path = path, Methods = [Get, Head], Kind = kind, Surface = ApiSurface.Ollama };
+    private static GatewayRoute Own(string path, RouteKind kind, string[]? methods = null) =>
+        new() { Path = path, Methods = methods ?? [Get, Head], Kind = kind, Surface = ApiSurface.Ollama };
 
     private static GatewayRoute Translated(string path, RouteKind kind, OllamaEndpoint endpoint, string ollamaPath, string operation, Translation.IRouteTranslator translator) =>
         new()

@@ -38,4 +38,13 @@ internal enum RouteKind
 
     /// <summary>Model management (pull, push, create, copy, delete, blobs): admin-only.</summary>
     Management,
+
+    /// <summary><c>GET /metrics</c>: the gateway's metrics in Prometheus text format, for admin keys and keys with the metrics right.</summary>
+    Metrics,
+
+    /// <summary><c>GET /gateway/usage</c>: usage of every key, for admin keys.</summary>
+    UsageReport,
+
+    /// <summary><c>GET /gateway/usage/me</c>: a key's own usage.</summary>
+    OwnUsageReport,
 }
