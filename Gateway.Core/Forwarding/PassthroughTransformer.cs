@@ -85,10 +85,16 @@ internal sealed class PassthroughTransformer : HttpTransformer
             record?.Fail(GatewayError.UpstreamRefused);
         }
 
-        if (copyBody && proxyResponse is { IsSuccessStatusCode: true } && NdjsonRelay.IsNdjson(proxyResponse))
+        if (copyBody && proxyResponse is { IsSuccessStatusCode: true })
         {
-            await NdjsonRelay.CopyAsync(httpContext, proxyResponse, _idleTimeout, _failures, httpContext.RequestAborted);
-            return false;
+            // Streams, and the whole answers of inference routes (whose token counts the record needs), are relayed
+            // by the gateway; everything else is YARP's copy.
+            var stream = NativeAnswerRelay.IsNdjson(proxyResponse);
+            if (stream || (record?.Route?.Operation is not null && NativeAnswerRelay.IsJson(proxyResponse)))
+            {
+                await NativeAnswerRelay.CopyAsync(httpContext, proxyResponse, stream, _idleTimeout, _failures, httpContext.RequestAborted);
+                return false;
+            }
         }
 
         record?.MarkFirstByte();

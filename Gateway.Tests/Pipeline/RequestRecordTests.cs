@@ -85,6 +85,73 @@ public sealed class RequestRecordTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("/api/chat", """{"model":"llama3.2","messages":[{"role":"user","content":"hi"}]}""")]
+    [InlineData("/api/chat", """{"model":"llama3.2","stream":false,"messages":[{"role":"user","content":"hi"}]}""")]
+    [InlineData("/api/generate", """{"model":"llama3.2","prompt":"hi"}""")]
+    [InlineData("/api/generate", """{"model":"llama3.2","prompt":"hi","stream":false}""")]
+    [InlineData("/api/embed", """{"model":"llama3.2","input":["hi","there"]}""")]
+    public async Task NativeInference_RecordsOllamasExactCountsFromTheRelayedAnswer(string path, string body)
+    {
+        var (context, record) = await InvokeAsync("POST", path, GatewayTestHost.Key, body);
+
+        var text = FunctionsHarness.ResponseText(context);
+        var final = JsonDocument.Parse(text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+        Assert.Equal(final.GetProperty("prompt_eval_count").GetInt64(), record.PromptTokens);
+        Assert.Equal(final.TryGetProperty("eval_count", out var eval) ? eval.GetInt64() : 0, record.CompletionTokens);
+        Assert.True(record.PromptTokens > 0);
+        Assert.False(record.TokensEstimated);
+        Assert.Equal(RequestOutcome.Completed, record.Outcome);
+    }
+
+    [Fact]
+    public async Task LegacyEmbeddings_WithoutCounts_RecordsZeroExactly()
+    {
+        var (_, record) = await InvokeAsync("POST", "/api/embeddings", GatewayTestHost.Key, """{"model":"llama3.2","prompt":"hi"}""");
+
+        Assert.Equal(200, record.Status);
+        Assert.Equal(0, record.PromptTokens);
+        Assert.Equal(0, record.CompletionTokens);
+        Assert.False(record.TokensEstimated);
+    }
+
+    [Fact]
+    public async Task NativeStreamCutByTheClient_RecordsTheLinesRelayedAsAnEstimate()
+    {
+        await using var server = await GatewayTestHost.StartAsync(new EmulatorOptions { ChunkCount = 20, StallAfterLines = 6 });
+        await using var gateway = await FunctionsHarness.StartAsync(server.Emulator.BaseAddress.ToString(), server.KeysFile);
+        var context = FunctionsHarness.CreateContext("POST", "/api/chat", GatewayTestHost.Key, Chat);
+        var body = new LineCountingStream(lines: 6);
+        context.Response.Body = body;
+        using var abort = new CancellationTokenSource();
+
+        var running = gateway.Pipeline.InvokeAsync(context, abort.Token);
+        await body.Reached.WaitAsync(TimeSpan.FromSeconds(30));
+        await abort.CancelAsync();
+        await running;
+
+        var record = context.Features.Get<RequestRecord>()!;
+        Assert.Equal(RequestOutcome.ClientClosed, record.Outcome);
+        Assert.True(record.TokensEstimated);
+        Assert.Equal(6, record.CompletionTokens);
+    }
+
+    [Fact]
+    public async Task NativeStreamWithOllamasErrorLine_IsAnUpstreamError()
+    {
+        await using var server = await GatewayTestHost.StartAsync(new EmulatorOptions { ChunkCount = 10, MidStreamErrorAfterLines = 4 });
+        await using var gateway = await FunctionsHarness.StartAsync(server.Emulator.BaseAddress.ToString(), server.KeysFile);
+        var context = FunctionsHarness.CreateContext("POST", "/api/chat", GatewayTestHost.Key, Chat);
+
+        await gateway.Pipeline.InvokeAsync(context, CancellationToken.None);
+
+        var record = context.Features.Get<RequestRecord>()!;
+        Assert.Equal(200, record.Status);
+        Assert.Equal(RequestOutcome.UpstreamError, record.Outcome);
+        Assert.True(record.TokensEstimated);
+        Assert.Equal(4, record.CompletionTokens);
+    }
+
+    [Theory]
     [InlineData(null, "/api/tags", null, 401, "MissingKey")]
     [InlineData("sk-wrong-0123456789", "/api/tags", null, 401, "InvalidKey")]
     [InlineData(GatewayTestHost.Key, "/api/nothing", null, 404, "RouteNotFound")]
@@ -151,6 +218,35 @@ public sealed class RequestRecordTests : IAsyncLifetime
         Assert.NotNull(record);
         Assert.True(record.IsFinished);
         return (context, record);
+    }
+
+    /// <summary>A response body that says when an NDJSON stream has carried a number of lines.</summary>
+    private sealed class LineCountingStream(int lines) : MemoryStream
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Reached => _reached.Task;
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            base.Write(buffer, offset, count);
+            if (GetBuffer().AsSpan(0, (int)Length).Count((byte)'\n') >= lines)
+            {
+                _reached.TrySetResult();
+            }
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Write(buffer, offset, count);
+            return Task.CompletedTask;
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.ToArray(), 0, buffer.Length);
+            return ValueTask.CompletedTask;
+        }
     }
 
     /// <summary>A response body that says when the stream has carried a number of SSE events.</summary>
