@@ -80,6 +80,7 @@ internal static class ErrorResponder
         GatewayError.KeyExpired => (401, "The API key has expired.", "invalid_api_key"),
         GatewayError.ModelForbidden => (403, "This key may not use the requested model.", "model_not_allowed"),
         GatewayError.RateLimited => (429, "Rate limit reached for this key. Try again later.", "rate_limit_exceeded"),
+        GatewayError.TokenBudgetSpent => (429, "Token budget spent for this key. Try again later.", "rate_limit_exceeded"),
         GatewayError.TooManyFailedAttempts => (429, "Too many failed authentication attempts. Try again later.", "rate_limit_exceeded"),
         GatewayError.Forbidden => (403, "This key may not use model management endpoints.", "permission_denied"),
         GatewayError.ModelNotFound => (404, "The model does not exist.", "model_not_found"),

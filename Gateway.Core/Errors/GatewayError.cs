@@ -24,6 +24,9 @@ internal enum GatewayError
     /// <summary>The key's requests-per-minute or concurrency limit is reached.</summary>
     RateLimited,
 
+    /// <summary>The key's token budget (per minute or per day) is spent.</summary>
+    TokenBudgetSpent,
+
     /// <summary>Too many failed authentications from this client address.</summary>
     TooManyFailedAttempts,
 

@@ -48,12 +48,15 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton<GatewayHandlers>();
         services.TryAddSingleton<KeyLimiter>();
         services.TryAddSingleton<AuthFailureThrottle>();
+        services.TryAddSingleton<ITokenBudget, InProcessTokenBudget>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestRecordSink, TokenBudgetSink>());
         services.TryAddSingleton<RequestFraming>();
         services.TryAddSingleton(sp => new GatewayPipeline(
             sp.GetRequiredService<ApiKeyStore>(),
             sp.GetRequiredService<GatewayHandlers>(),
             sp.GetRequiredService<KeyLimiter>(),
             sp.GetRequiredService<AuthFailureThrottle>(),
+            sp.GetRequiredService<ITokenBudget>(),
             sp.GetRequiredService<RequestFraming>(),
             sp.GetServices<IRequestRecordSink>(),
             sp.GetRequiredService<TimeProvider>(),

@@ -20,17 +20,19 @@ public sealed partial class GatewayPipeline
     private readonly GatewayHandlers _handlers;
     private readonly KeyLimiter _limiter;
     private readonly AuthFailureThrottle _throttle;
+    private readonly ITokenBudget _budget;
     private readonly RequestFraming _framing;
     private readonly IRequestRecordSink[] _sinks;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<GatewayPipeline> _logger;
 
-    internal GatewayPipeline(ApiKeyStore keys, GatewayHandlers handlers, KeyLimiter limiter, AuthFailureThrottle throttle, RequestFraming framing, IEnumerable<IRequestRecordSink> sinks, TimeProvider timeProvider, ILogger<GatewayPipeline> logger)
+    internal GatewayPipeline(ApiKeyStore keys, GatewayHandlers handlers, KeyLimiter limiter, AuthFailureThrottle throttle, ITokenBudget budget, RequestFraming framing, IEnumerable<IRequestRecordSink> sinks, TimeProvider timeProvider, ILogger<GatewayPipeline> logger)
     {
         _keys = keys;
         _handlers = handlers;
         _limiter = limiter;
         _throttle = throttle;
+        _budget = budget;
         _framing = framing;
         _sinks = [.. sinks];
         _timeProvider = timeProvider;
@@ -115,12 +117,20 @@ public sealed partial class GatewayPipeline
             return;
         }
 
-        record.KeyName = key.Name;
+        record.Key = key;
         using var lease = _limiter.Acquire(key);
         if (!lease.IsGranted)
         {
             Log.RateLimited(_logger, key.Name, lease.Limit);
             await ErrorResponder.WriteAsync(context, match.Surface, GatewayError.RateLimited, $"Rate limit reached for this key ({lease.Limit}). Try again later.", retryAfter: lease.RetryAfter);
+            return;
+        }
+
+        // Token budgets bound inference only: listing models or reading metrics costs no tokens.
+        if (match.Route?.Operation is not null && key.Limits.HasTokenBudget && await _budget.CheckAsync(key, token) is { } spent)
+        {
+            Log.RateLimited(_logger, key.Name, spent.Window);
+            await ErrorResponder.WriteAsync(context, match.Surface, GatewayError.TokenBudgetSpent, $"Token budget spent for this key ({spent.Window}). Try again later.", retryAfter: spent.RetryAfter);
             return;
         }
 

@@ -1,3 +1,4 @@
+using OllamaGateway.Auth;
 using OllamaGateway.Errors;
 using OllamaGateway.Routing;
 using OllamaGateway.Translation;
@@ -34,8 +35,11 @@ internal sealed class RequestRecord
     /// <summary>When the request arrived, as a <see cref="TimeProvider"/> timestamp.</summary>
     public long StartTimestamp { get; }
 
-    /// <summary>The name of the key that authenticated, or null before authentication or when it failed.</summary>
-    public string? KeyName { get; set; }
+    /// <summary>The key that authenticated, or null before authentication or when it failed.</summary>
+    public ApiKey? Key { get; set; }
+
+    /// <summary>The name of the key that authenticated (never the key itself), or null.</summary>
+    public string? KeyName => Key?.Name;
 
     /// <summary>The route row, or null for an unknown path.</summary>
     public GatewayRoute? Route { get; set; }
