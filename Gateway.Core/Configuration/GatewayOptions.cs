@@ -73,4 +73,10 @@ public sealed class GatewayOptions
     /// failures are answered 429. Valid keys are never throttled.
     /// </summary>
     public int FailedAuthPerMinute { get; set; } = 30;
+
+    /// <summary>The access log: one line per request.</summary>
+    public AccessLogOptions AccessLog { get; set; } = new();
+
+    /// <summary>The usage ledger: one row per finished request.</summary>
+    public UsageOptions Usage { get; set; } = new();
 }
