@@ -139,12 +139,12 @@ public sealed partial class GatewayPipeline
         // Every key's listing is filtered: even default rights never see cloud models (ModelAccess).
         if (route.ListsModels)
         {
-            return _handlers.Passthrough.HandleAsync(context, route.Surface, key, token, new ModelListTransformer(key.Models, _handlers.Passthrough.ForUsers));
+            return _handlers.Lists.HandleAsync(context, key, route, token);
         }
 
         return route.Endpoint is not null
             ? _handlers.Guarded.HandleAsync(context, record, key, route, token)
-            : _handlers.Passthrough.HandleAsync(context, route.Surface, key, token);
+            : _handlers.Passthrough.HandleAsync(context, route, key, null, token);
     }
 
     private ApiKey? Authenticate(HttpContext context, out GatewayError failure)
