@@ -131,23 +131,27 @@ internal sealed class UpstreamSet : IDisposable
     }
 
     /// <summary>
-    /// When to try again for a model that only servers that are down have: the soonest a server left out after a refused
-    /// connection comes back, or the next probe of one that failed its probe; at least a second.
+    /// When to try again for a model that only servers that are down have: the soonest one of them may be back — the end of
+    /// the reactivation period of a server left out after a refused connection, the next probe of one that failed its
+    /// probe; at least a second.
     /// </summary>
     public TimeSpan RetryAfter(string? canonicalModel)
     {
         var now = _time.GetUtcNow();
-        var wait = Settings.UpstreamHealth.ProbeInterval;
+        TimeSpan? wait = null;
         foreach (var upstream in _all)
         {
             if (!upstream.IsHealthy && (canonicalModel is null || upstream.Inventory.Models.Contains(canonicalModel)))
             {
+                // Left out after a refused connection: back when the period ends. Failed its probe: the next probe may tell.
                 var back = upstream.ReactivatesAt - now;
-                wait = back > TimeSpan.Zero && back < wait ? back : wait;
+                var next = back > TimeSpan.Zero ? back : Settings.UpstreamHealth.ProbeInterval;
+                wait = wait is null || next < wait ? next : wait;
             }
         }
 
-        return wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait;
+        var seconds = wait ?? Settings.UpstreamHealth.ProbeInterval;
+        return seconds < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : seconds;
     }
 
     /// <summary>Each server's state now, for <c>/readyz</c> and metrics.</summary>
