@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using OllamaGateway.Auth;
 using OllamaGateway.Errors;
-using OllamaGateway.Forwarding;
 using OllamaGateway.Limits;
 using OllamaGateway.Routing;
 using OllamaGateway.Usage;
