@@ -10,10 +10,11 @@ internal sealed class UpstreamAttempt : IDisposable
     private readonly UpstreamSet _set;
     private bool _disposed;
 
-    public UpstreamAttempt(UpstreamSet set, OllamaUpstream upstream, string? canonicalModel, bool mayFailOver, bool pinned)
+    public UpstreamAttempt(UpstreamSet set, OllamaUpstream upstream, string? model, string? canonicalModel, bool mayFailOver, bool pinned)
     {
         _set = set;
         Upstream = upstream;
+        RequestedModel = model;
         Model = canonicalModel;
         MayFailOver = mayFailOver;
         Pinned = pinned;
@@ -23,7 +24,10 @@ internal sealed class UpstreamAttempt : IDisposable
     /// <summary>The server the request goes to now.</summary>
     public OllamaUpstream Upstream { get; private set; }
 
-    /// <summary>The model, canonical; null for requests without one.</summary>
+    /// <summary>The model as the client wrote it; null for requests without one.</summary>
+    public string? RequestedModel { get; }
+
+    /// <summary>The model, canonical (<see cref="Policy.ModelName.Canonical"/>); null for requests without one.</summary>
     public string? Model { get; }
 
     /// <summary>Whether the request may still go to another server if this one fails before answering.</summary>

@@ -135,14 +135,20 @@ internal sealed partial class UpstreamMonitor : IHostedService, IDisposable
 
     public void Dispose()
     {
+        // Cancelled, not disposed: a read started by a timer just before may still link to its token.
         _probeTimer?.Dispose();
         _inventoryTimer?.Dispose();
-        _stopping.Dispose();
+        _stopping.Cancel();
     }
 
     private async Task ProbeAsync(OllamaUpstream upstream)
     {
         var (answer, problem) = await GetAsync(upstream, "/api/version");
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
         if (answer is null)
         {
             if (upstream.SetProbeResult(false))

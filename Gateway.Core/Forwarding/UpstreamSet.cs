@@ -85,7 +85,8 @@ internal sealed class UpstreamSet : IDisposable
     /// <summary>
     /// Chooses a server for a request: among healthy servers that have <paramref name="canonicalModel"/> (and whose globs let
     /// them serve it), one where it is loaded, then the fewest requests in flight relative to weight, then the heavier
-    /// server; servers still equal take turns. Without a model, any healthy server by the same measure.
+    /// server; servers still equal take turns. Without a model, any healthy server by the same measure. When no server
+    /// known to have the model is found, a healthy server whose models were never read is asked rather than answering 404.
     /// </summary>
     /// <param name="canonicalModel">The model as <see cref="Policy.ModelName.Canonical"/> spells it, or null.</param>
     /// <param name="except">A server not to choose (the one that just failed), or null.</param>
@@ -97,6 +98,7 @@ internal sealed class UpstreamSet : IDisposable
         var bestLoaded = false;
         var bestLoad = 0.0;
         var anyDown = false;
+        OllamaUpstream? unread = null;
         for (var i = 0; i < all.Length; i++)
         {
             var upstream = all[(start + i) % all.Length];
@@ -108,6 +110,13 @@ internal sealed class UpstreamSet : IDisposable
             var inventory = upstream.Inventory;
             if (canonicalModel is not null && !inventory.Models.Contains(canonicalModel))
             {
+                // A server whose list was never read (the host serves before the first read ends, or its reads fail)
+                // may have the model: it is asked rather than a 404 given, and its own "not found" starts a read.
+                if (!inventory.IsKnown && unread is null && upstream.IsHealthy)
+                {
+                    unread = upstream;
+                }
+
                 continue;
             }
 
@@ -126,6 +135,7 @@ internal sealed class UpstreamSet : IDisposable
             }
         }
 
+        best ??= unread;
         return best is not null ? new UpstreamChoice(best, UpstreamChoiceKind.Chosen)
             : new UpstreamChoice(null, anyDown || canonicalModel is null ? UpstreamChoiceKind.Unavailable : UpstreamChoiceKind.ModelNotFound);
     }

@@ -3,6 +3,7 @@ using OllamaGateway.Auth;
 using OllamaGateway.Forwarding;
 using OllamaGateway.Policy;
 using OllamaGateway.Routing;
+using OllamaGateway.Usage;
 
 namespace OllamaGateway.Pipeline;
 
@@ -13,7 +14,8 @@ namespace OllamaGateway.Pipeline;
 /// </summary>
 internal sealed class ModelListHandler(PassthroughHandler passthrough, MergedModelList lists)
 {
-    private static readonly string s_contentType = "application/json; charset=utf-8";
+    // What Ollama's own list answers carry.
+    private const string ContentType = "application/json; charset=utf-8";
 
     public async Task HandleAsync(HttpContext context, ApiKey key, GatewayRoute route, CancellationToken cancellationToken)
     {
@@ -32,12 +34,13 @@ internal sealed class ModelListHandler(PassthroughHandler passthrough, MergedMod
         var filtered = ModelListFilter.Filter(merged, key.Models);
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = s_contentType;
+        response.ContentType = ContentType;
         response.ContentLength = filtered.Length;
-        context.Features.Get<Usage.RequestRecord>()?.MarkFirstByte();
+        var record = context.Features.Get<RequestRecord>();
+        record?.MarkFirstByte();
         if (!HttpMethods.IsHead(context.Request.Method))
         {
-            context.Features.Get<Usage.RequestRecord>()?.ResponseBytes = filtered.Length;
+            record?.ResponseBytes = filtered.Length;
             await response.Body.WriteAsync(filtered, cancellationToken);
         }
     }

@@ -95,7 +95,7 @@ internal sealed partial class PassthroughHandler(IHttpForwarder forwarder, Upstr
                     case UpstreamFailureAction.Unavailable:
                         upstream.Failures.Report(UpstreamFailureLog.Describe(exception, timedOut: false), exception);
                         context.Response.Clear();
-                        await router.WriteUnavailableAsync(context, route.Surface, model, attempt.Model);
+                        await router.WriteUnavailableAsync(context, route.Surface, attempt.RequestedModel, attempt.Model);
                         return;
                 }
             }

@@ -159,7 +159,7 @@ internal sealed partial class TranslatedExchange(
                             continue;
                         case UpstreamFailureAction.Unavailable:
                             upstream.Failures.Report(UpstreamFailureLog.Describe(ex, timedOut: false), ex);
-                            await router.WriteUnavailableAsync(context, surface, attempt.Model, attempt.Model);
+                            await router.WriteUnavailableAsync(context, surface, attempt.RequestedModel, attempt.Model);
                             return null;
                     }
                 }

@@ -34,7 +34,7 @@ internal sealed partial class UpstreamRouter(UpstreamSet upstreams, UpstreamMoni
     {
         if (upstreams.Single is { } single)
         {
-            return new UpstreamAttempt(upstreams, single, null, mayFailOver: false, pinned: false);
+            return new UpstreamAttempt(upstreams, single, model, null, mayFailOver: false, pinned: false);
         }
 
         var canonical = model is null ? null : ModelName.Canonical(model);
@@ -43,7 +43,7 @@ internal sealed partial class UpstreamRouter(UpstreamSet upstreams, UpstreamMoni
         {
             if (pinned.Count == 1 && upstreams.Find(pinned.ToString()) is { } named)
             {
-                return new UpstreamAttempt(upstreams, named, canonical, mayFailOver: false, pinned: true);
+                return new UpstreamAttempt(upstreams, named, model, canonical, mayFailOver: false, pinned: true);
             }
 
             await ErrorResponder.WriteAsync(context, surface, GatewayError.InvalidRequest,
@@ -62,7 +62,7 @@ internal sealed partial class UpstreamRouter(UpstreamSet upstreams, UpstreamMoni
         switch (choice.Kind)
         {
             case UpstreamChoiceKind.Chosen:
-                return new UpstreamAttempt(upstreams, choice.Upstream!, canonical, mayFailOver: true, pinned: false);
+                return new UpstreamAttempt(upstreams, choice.Upstream!, model, canonical, mayFailOver: true, pinned: false);
             case UpstreamChoiceKind.ModelNotFound:
                 // Ollama's own words for a model it does not have (wire reference §1.11), in the route's shape.
                 await ErrorResponder.WriteAsync(context, surface, GatewayError.ModelNotFound, $"model '{ClientText.Quote(model)}' not found");

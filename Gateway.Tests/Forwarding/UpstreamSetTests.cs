@@ -117,6 +117,19 @@ public sealed class UpstreamSetTests : IDisposable
     }
 
     [Fact]
+    public void AServerWhoseModelsWereNeverRead_IsAskedRatherThanA404Given()
+    {
+        var set = Create(("a", 1, []), ("b", 1, []));
+        Stock(set, "a", ["llama3.2:latest"]);
+
+        Assert.Equal("a", Choose(set, "llama3.2"));
+        Assert.Equal("b", Choose(set, "qwen3"));
+
+        set.Find("b")!.SetProbeResult(false);
+        Assert.Equal(UpstreamChoiceKind.ModelNotFound, set.Choose(ModelName.Canonical("qwen3")).Kind);
+    }
+
+    [Fact]
     public void Statuses_ReportEachServer()
     {
         var set = Create(("a", 1.5, []), ("b", 1, []));

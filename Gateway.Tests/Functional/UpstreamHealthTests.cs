@@ -29,7 +29,9 @@ public sealed class UpstreamHealthTests
         Assert.Contains("llama3.2", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, openai.StatusCode);
         Assert.NotNull(openai.Headers.RetryAfter);
-        Assert.Equal("upstream_unavailable", JsonDocument.Parse(await openai.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
+        var openaiError = JsonDocument.Parse(await openai.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("upstream_unavailable", openaiError.GetProperty("code").GetString());
+        Assert.Contains("'llama3.2'", openaiError.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("degraded", readiness.GetProperty("status").GetString());
