@@ -22,9 +22,8 @@ internal sealed class UpstreamOptions
     public string[] Models { get; set; } = [];
 
     /// <summary>
-    /// Whether every field is empty: a placeholder, as <c>local.settings.sample.json</c> and app settings templates hold,
-    /// rather than a server.
+    /// Whether the entry has neither a name nor a URL: a placeholder, as <c>local.settings.sample.json</c> and app settings
+    /// templates hold (perhaps with a default weight), rather than a server.
     /// </summary>
-    public bool IsBlank => string.IsNullOrWhiteSpace(Name) && string.IsNullOrWhiteSpace(Url) && Weight is null
-        && Models.All(string.IsNullOrWhiteSpace);
+    public bool IsBlank => string.IsNullOrWhiteSpace(Name) && string.IsNullOrWhiteSpace(Url);
 }

@@ -43,6 +43,15 @@ public sealed class UpstreamSetValidatorTests
             ["Gateway:Upstreams:0:Weight"] = "",
             ["Gateway:Upstreams:0:Models:0"] = "",
         }));
+
+        // A template's placeholder may carry a default weight: without a name or URL it is still no server.
+        Assert.Empty(Failures(new()
+        {
+            ["Gateway:OllamaUrl"] = "http://localhost:11434",
+            ["Gateway:Upstreams:0:Name"] = "",
+            ["Gateway:Upstreams:0:Url"] = "",
+            ["Gateway:Upstreams:0:Weight"] = "1",
+        }));
     }
 
     [Fact]
