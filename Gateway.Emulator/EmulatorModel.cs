@@ -21,6 +21,9 @@ public sealed record EmulatorModel
     /// <summary>Size in bytes reported by <c>/api/tags</c> and <c>/api/ps</c>.</summary>
     public long Size { get; init; } = 2_019_393_189;
 
+    /// <summary>When the model was last changed (<c>modified_at</c>); null for the emulator's fixed time.</summary>
+    public DateTimeOffset? ModifiedAt { get; init; }
+
     /// <summary>Context length reported by <c>/api/ps</c> and <c>/api/show</c>.</summary>
     public int ContextLength { get; init; } = 4096;
 

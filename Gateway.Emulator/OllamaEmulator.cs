@@ -14,8 +14,8 @@ namespace OllamaGateway.Emulator;
 /// </summary>
 public sealed class OllamaEmulator : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly EmulatorState _state;
+    private WebApplication? _app;
 
     private OllamaEmulator(WebApplication app, EmulatorState state, Uri baseAddress)
     {
@@ -50,6 +50,56 @@ public sealed class OllamaEmulator : IAsyncDisposable
         return new OllamaEmulator(app, state, new Uri(address.TrimEnd('/') + "/"));
     }
 
+    /// <summary>Whether the emulator is listening (it is from start until <see cref="StopAsync"/>).</summary>
+    public bool IsRunning => _app is not null;
+
+    /// <summary>
+    /// Stops listening, as an Ollama that went down: connections to its port are refused. Models, options and recorded
+    /// requests are kept for <see cref="RestartAsync"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the stop.</param>
+    /// <returns>A task that completes when Kestrel has stopped.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_app is not { } app)
+        {
+            return;
+        }
+
+        _app = null;
+        using var stopTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stopTimeout.CancelAfter(TimeSpan.FromSeconds(5));
+        await app.StopAsync(stopTimeout.Token).ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Listens again on the same address after <see cref="StopAsync"/>, with the same models and options.</summary>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>A task that completes when the emulator serves again.</returns>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_app is not null)
+        {
+            return;
+        }
+
+        var address = BaseAddress.ToString().TrimEnd('/');
+        var app = EmulatorHost.Build([], _state, builder => builder.WebHost.UseUrls(address));
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        _app = app;
+    }
+
+    /// <summary>
+    /// Loads an installed model, as a request for it would, so that <c>/api/ps</c> lists it (for 5 minutes unless told).
+    /// </summary>
+    /// <param name="name">The model's name, matched as Ollama matches names.</param>
+    /// <param name="keepAlive">How long it stays loaded.</param>
+    public void LoadModel(string name, TimeSpan? keepAlive = null)
+    {
+        var model = _state.Catalog.Find(name) ?? throw new ArgumentException($"The emulator has no model '{name}'.", nameof(name));
+        _state.Catalog.MarkLoaded(model, keepAlive ?? TimeSpan.FromMinutes(5));
+    }
+
     /// <summary>Forgets all recorded requests.</summary>
     public void ClearRequests() => _state.Recorder.Clear();
 
@@ -81,10 +131,5 @@ public sealed class OllamaEmulator : IAsyncDisposable
 
     /// <summary>Stops the server.</summary>
     /// <returns>A task that completes when Kestrel has stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        using var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(stopTimeout.Token).ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-    }
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 }

@@ -217,7 +217,7 @@ NGINX_HTTP_COMMON = """
 """
 
 
-def nginx_upstream_conf(tmp: Path, port: int) -> str:
+def nginx_upstream_conf(tmp: Path, port: int, extra_ports: list[int] = ()) -> str:
     def body(name):
         s = (PAYLOADS / name).read_text().strip()
         if "'" in s or "\\" in s or "$" in s:
@@ -228,11 +228,13 @@ def nginx_upstream_conf(tmp: Path, port: int) -> str:
             + NGINX_HTTP_COMMON.format(tmp=tmp, name="upstream") + f"""
     server {{
         listen 127.0.0.1:{port} reuseport backlog=4096;
-        default_type application/json;
+{"".join(f"        listen 127.0.0.1:{p} reuseport backlog=4096;" + chr(10) for p in extra_ports)}        default_type application/json;
         location = / {{ default_type text/plain; return 200 'Ollama is running'; }}
         location = /api/tags {{ return 200 '{body("upstream-tags.json")}'; }}
         location = /api/chat {{ return 200 '{body("upstream-chat.json")}'; }}
         location = /api/generate {{ return 200 '{body("upstream-generate.json")}'; }}
+        location = /api/version {{ return 200 '{{"version":"0.33.0"}}'; }}
+        location = /api/ps {{ return 200 '{{"models":[]}}'; }}
         location / {{ return 404 '{{"error":"not found"}}'; }}
     }}
 }}
@@ -273,9 +275,9 @@ class Env:
         self.s, self.out, self.procs, self.tmp = s, out, procs, tmp
         p = base_port
         self.port = {
-            "upstream": p, "emulator": p + 1, "emulator_slow": p + 2,
+            "upstream": p, "emulator": p + 1, "emulator_slow": p + 2, "upstream_2": p + 3, "upstream_3": p + 4,
             "nginx_a": p + 10, "nginx_b": p + 11,
-            "gateway_a": p + 20, "gateway_b": p + 21, "gateway_mem": p + 22, "gateway_start": p + 23,
+            "gateway_a": p + 20, "gateway_b": p + 21, "gateway_mem": p + 22, "gateway_start": p + 23, "gateway_u3": p + 24,
         }
         busy = [f"{k}={v}" for k, v in self.port.items() if not port_free(v)]
         if busy:
@@ -328,9 +330,19 @@ class Env:
         self.pid[name] = p.pid
         return p
 
+    def start_routing_gateway(self, name: str, port: int, upstream_ports: list[int]) -> subprocess.Popen:
+        """A gateway in front of several Ollama servers (Gateway:Upstreams), each with every model."""
+        argv = [str(self.server_exe), "--urls", f"http://127.0.0.1:{port}", f"--Gateway:KeysFile={self.keys_file}",
+                "--Logging:LogLevel:Default=Warning"]
+        for i, up in enumerate(upstream_ports):
+            argv += [f"--Gateway:Upstreams:{i}:Name=u{i}", f"--Gateway:Upstreams:{i}:Url=http://127.0.0.1:{up}"]
+        p = self.procs.start(name, argv, cwd=self.server_exe.parent, env=self.dotnet_env(gateway=True))
+        self.pid[name] = p.pid
+        return p
+
     def start_all(self):
         P = self.port
-        self.start_nginx("upstream", nginx_upstream_conf(self.tmp, P["upstream"]))
+        self.start_nginx("upstream", nginx_upstream_conf(self.tmp, P["upstream"], [P["upstream_2"], P["upstream_3"]]))
         self.start_emulator("emulator", P["emulator"], 0, self.s.stream_chunks)
         self.start_nginx("proxy", nginx_proxy_conf(self.tmp, [(P["nginx_a"], P["upstream"]),
                                                               (P["nginx_b"], P["emulator"])]))
@@ -682,6 +694,7 @@ GOALS = {
     "added_ttfb_ms": 1.0,
     "rss_1000_mb": 150.0,
     "startup_ms": 500.0,
+    "routing_added_us": 5.0,  # CPU per request, 3 upstreams - 1 upstream
 }
 
 
@@ -741,6 +754,13 @@ def build_report(res: dict) -> str:
             cpu = f"{v['proxy_cpu_us_per_req']:.0f}" if v.get("proxy_cpu_us_per_req") is not None else ""
             add(f"{sc['title'][:34]:<34} {target:<12} {v['rps']:>9.0f} {v['p50_ms']:>8.3f} {v['p99_ms']:>8.3f} "
                 f"{cpu:>10} {ratio_n:>8} {ratio_d:>9}  {goal}")
+        one, three = t.get("gateway 1 up"), t.get("gateway 3 up")
+        if one and three and one.get("proxy_cpu_us_per_req") is not None and three.get("proxy_cpu_us_per_req") is not None:
+            added = three["proxy_cpu_us_per_req"] - one["proxy_cpu_us_per_req"]
+            ok = added <= GOALS["routing_added_us"]
+            add(f"  three upstreams instead of one: {added:+.1f} us CPU per request, {three['rps'] / one['rps']:.2f}x the "
+                f"throughput  goal <=5 us: {mark(ok)}")
+            goals.append((f"{sc['name']}: routing among 3 upstreams adds <= 5 us CPU", f"{added:+.1f} us", ok))
         add("")
     st = next((sc for sc in res["scenarios"] if sc["kind"] == "stream"), None)
     if st:
@@ -799,7 +819,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(BENCH / "out"), help="folder holding the published server/ and emulator/")
     ap.add_argument("--results", default=str(BENCH / "results"), help="where <timestamp>.json and .txt are written")
     ap.add_argument("--base-port", type=int, default=18100, help="first of the loopback ports used")
-    ap.add_argument("--only", default="", help="comma-separated scenarios: tags,chat,generate,latency,stream,memory,startup")
+    ap.add_argument("--only", default="", help="comma-separated scenarios: tags,chat,generate,latency,routing,stream,memory,startup")
     ap.add_argument("--gateway-env", action="append", default=[], metavar="NAME=VALUE",
                     help="environment variable for every gateway process (repeatable), to try runtime settings "
                          "such as DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 without changing the product")
@@ -875,6 +895,21 @@ def main() -> int:
                 {"target": "gateway /v1", "port": P["gateway_a"], "method": "POST", "path": "/v1/chat/completions",
                  "body": "v1-chat.json", "process": "gateway_a"},
             ], 1, 1, s.lat_duration, s.wrk_rounds, s.wrk_warmup))
+        if want_sc("routing"):
+            # The same gateway build in front of one server and in front of three (the nginx upstream on three ports,
+            # each with every model): what choosing among several servers costs per request.
+            env.start_routing_gateway("gateway_u3", P["gateway_u3"], [P["upstream"], P["upstream_2"], P["upstream_3"]])
+            wait_until_serving(env.procs, "gateway_u3", P["gateway_u3"])
+            expect_200(env.procs, "gateway_u3", P["gateway_u3"], "POST", "/api/chat", (PAYLOADS / "chat.json").read_bytes(),
+                       must_contain=b'"done":true')
+            for path, body, title in [("/api/chat", "chat.json", "POST /api/chat, 1 vs 3 upstreams"),
+                                      ("/v1/chat/completions", "v1-chat.json", "POST /v1/chat, 1 vs 3 upstreams")]:
+                res["scenarios"].append(wrk_scenario(env, "routing" + path.replace("/", "_"), title, [
+                    {"target": "gateway 1 up", "port": P["gateway_a"], "method": "POST", "path": path, "body": body,
+                     "process": "gateway_a"},
+                    {"target": "gateway 3 up", "port": P["gateway_u3"], "method": "POST", "path": path, "body": body,
+                     "process": "gateway_u3"},
+                ], *wrk_args))
         if want_sc("stream"):
             res["scenarios"].append(stream_scenario(env))
         if want_sc("memory"):

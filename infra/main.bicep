@@ -206,6 +206,18 @@ param allowedRegistries string[] = [
 @description('Gateway__AllowInsecureRegistries.')
 param allowInsecureRegistries bool = false
 
+@description('Gateway__UpstreamHealth__ProbeInterval: how often each Ollama server is probed (several servers only).')
+param upstreamProbeInterval string = '00:00:10'
+
+@description('Gateway__UpstreamHealth__ProbeTimeout.')
+param upstreamProbeTimeout string = '00:00:02'
+
+@description('Gateway__UpstreamHealth__ReactivationPeriod: how long a server that failed stays out.')
+param upstreamReactivationPeriod string = '00:00:30'
+
+@description('Gateway__UpstreamInventoryInterval: how often each server\'s model lists are read.')
+param upstreamInventoryInterval string = '00:00:10'
+
 @description('Gateway__Usage__Enabled: the SQLite usage ledger. Off on Functions: instances have no shared disk for it.')
 param usageEnabled bool = false
 
@@ -298,6 +310,10 @@ var gatewaySettings = union(
     Gateway__AllowInsecureRegistries: allowInsecureRegistries ? 'true' : 'false'
     Gateway__Redis__KeyPrefix: redisKeyPrefix
     Gateway__Usage__Enabled: usageEnabled ? 'true' : 'false'
+    Gateway__UpstreamHealth__ProbeInterval: upstreamProbeInterval
+    Gateway__UpstreamHealth__ProbeTimeout: upstreamProbeTimeout
+    Gateway__UpstreamHealth__ReactivationPeriod: upstreamReactivationPeriod
+    Gateway__UpstreamInventoryInterval: upstreamInventoryInterval
     Gateway__AccessLog__Enabled: accessLogEnabled ? 'true' : 'false'
   }
 )

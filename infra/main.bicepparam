@@ -69,5 +69,9 @@ param allowedRegistries = [
   'registry.ollama.ai'
 ]
 param allowInsecureRegistries = false
+param upstreamProbeInterval = '00:00:10'
+param upstreamProbeTimeout = '00:00:02'
+param upstreamReactivationPeriod = '00:00:30'
+param upstreamInventoryInterval = '00:00:10'
 param usageEnabled = false
 param accessLogEnabled = true

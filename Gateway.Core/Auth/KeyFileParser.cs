@@ -301,6 +301,9 @@ public static partial class KeyFileParser
         return properties;
     }
 
+    /// <summary>Whether <paramref name="name"/> is a valid key name: 1 to 64 letters, digits, <c>.</c>, <c>_</c> or <c>-</c>.</summary>
+    public static bool IsValidName([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? name) => name is not null && NamePattern().IsMatch(name);
+
     private static KeyFileException Error(string source, string problem, Exception? inner = null) =>
         new($"Keys file '{source}': {problem}.", inner);
 

@@ -21,6 +21,7 @@ internal sealed class PassthroughTransformer : HttpTransformer
     private readonly bool _scrubServerErrors;
     private readonly TimeSpan _idleTimeout;
     private readonly UpstreamFailureLog _failures;
+    private readonly bool _routed;
 
     private static readonly string[] s_allowedRequestHeaders =
     [
@@ -37,12 +38,17 @@ internal sealed class PassthroughTransformer : HttpTransformer
     /// paths, users and model directories (security.md §1.2, Ollama #13223). 4xx errors stay as they are.
     /// </param>
     /// <param name="idleTimeout">How long an NDJSON stream may stay silent between chunks.</param>
-    /// <param name="failures">Where a stream that breaks off is reported.</param>
-    public PassthroughTransformer(bool scrubServerErrors, TimeSpan idleTimeout, UpstreamFailureLog failures)
+    /// <param name="failures">Where a stream that breaks off is reported (with several servers, the answering server's log).</param>
+    /// <param name="routed">
+    /// True when there are several Ollama servers: a request that may fail over (<see cref="UpstreamAttempt"/>) has a 503
+    /// held back, before any of it reaches the client, when another server can answer instead.
+    /// </param>
+    public PassthroughTransformer(bool scrubServerErrors, TimeSpan idleTimeout, UpstreamFailureLog failures, bool routed = false)
     {
         _scrubServerErrors = scrubServerErrors;
         _idleTimeout = idleTimeout;
         _failures = failures;
+        _routed = routed;
     }
 
     public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
@@ -73,6 +79,14 @@ internal sealed class PassthroughTransformer : HttpTransformer
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
+        var attempt = _routed ? httpContext.Features.Get<UpstreamAttempt>() : null;
+        if (attempt is { MayFailOver: true } && (proxyResponse is null || (proxyResponse.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && attempt.TryFindAlternative())))
+        {
+            // Nothing of this answer goes to the client: the handler sends the request to another server (a 503, "server
+            // busy") or decides what a failure to connect means. Returning false leaves the response untouched.
+            return false;
+        }
+
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
 
         // One client's cookie must never reach another through a shared upstream.
@@ -92,7 +106,7 @@ internal sealed class PassthroughTransformer : HttpTransformer
             var stream = NativeAnswerRelay.IsNdjson(proxyResponse);
             if (stream || (record?.Route?.Operation is not null && NativeAnswerRelay.IsJson(proxyResponse)))
             {
-                await NativeAnswerRelay.CopyAsync(httpContext, proxyResponse, stream, _idleTimeout, _failures, httpContext.RequestAborted);
+                await NativeAnswerRelay.CopyAsync(httpContext, proxyResponse, stream, _idleTimeout, attempt?.Upstream.Failures ?? _failures, httpContext.RequestAborted);
                 return false;
             }
         }

@@ -21,11 +21,18 @@ internal sealed partial class UpstreamFailureLog : IDisposable
     private int _failedInWindow;
     private string? _lastProblem;
 
-    public UpstreamFailureLog(ILogger<UpstreamFailureLog> logger, TimeProvider time)
+    /// <param name="logger">Where the lines go.</param>
+    /// <param name="time">The clock of the summary windows.</param>
+    /// <param name="upstream">The name of the Ollama server whose failures this log counts: each server has its own outages.</param>
+    public UpstreamFailureLog(ILogger<UpstreamFailureLog> logger, TimeProvider time, string upstream = OllamaUpstream.DefaultName)
     {
         _logger = logger;
         _time = time;
+        Upstream = upstream;
     }
+
+    /// <summary>The name of the server whose failures are counted here.</summary>
+    public string Upstream { get; }
 
     /// <summary>Notes one request that failed to reach Ollama, or broke off mid-answer.</summary>
     /// <param name="problem">What went wrong, in a few words ("connection refused", "timed out").</param>
@@ -47,11 +54,11 @@ internal sealed partial class UpstreamFailureLog : IDisposable
 
         if (exception is null || IsExpected(exception))
         {
-            Log.Failed(_logger, problem);
+            Log.Failed(_logger, Upstream, problem);
         }
         else
         {
-            Log.FailedUnexpectedly(_logger, problem, exception);
+            Log.FailedUnexpectedly(_logger, Upstream, problem, exception);
         }
     }
 
@@ -113,18 +120,18 @@ internal sealed partial class UpstreamFailureLog : IDisposable
             }
         }
 
-        Log.StillFailing(_logger, failed, (int)Window.TotalSeconds, problem);
+        Log.StillFailing(_logger, Upstream, failed, (int)Window.TotalSeconds, problem);
     }
 
     private static partial class Log
     {
-        [LoggerMessage(4010, LogLevel.Warning, "Ollama unreachable: {Problem}. Further failures are summed up every 10 s.", EventName = "UpstreamUnreachable")]
-        public static partial void Failed(ILogger logger, string problem);
+        [LoggerMessage(4010, LogLevel.Warning, "Ollama unreachable ({Upstream}): {Problem}. Further failures are summed up every 10 s.", EventName = "UpstreamUnreachable")]
+        public static partial void Failed(ILogger logger, string upstream, string problem);
 
-        [LoggerMessage(4011, LogLevel.Warning, "Ollama unreachable: {Problem}. Further failures are summed up every 10 s.", EventName = "UpstreamFailedUnexpectedly")]
-        public static partial void FailedUnexpectedly(ILogger logger, string problem, Exception exception);
+        [LoggerMessage(4011, LogLevel.Warning, "Ollama unreachable ({Upstream}): {Problem}. Further failures are summed up every 10 s.", EventName = "UpstreamFailedUnexpectedly")]
+        public static partial void FailedUnexpectedly(ILogger logger, string upstream, string problem, Exception exception);
 
-        [LoggerMessage(4012, LogLevel.Warning, "Ollama unreachable: {Count} requests failed in the last {Seconds} s ({Problem}).", EventName = "UpstreamStillUnreachable")]
-        public static partial void StillFailing(ILogger logger, int count, int seconds, string? problem);
+        [LoggerMessage(4012, LogLevel.Warning, "Ollama unreachable ({Upstream}): {Count} requests failed in the last {Seconds} s ({Problem}).", EventName = "UpstreamStillUnreachable")]
+        public static partial void StillFailing(ILogger logger, string upstream, int count, int seconds, string? problem);
     }
 }

@@ -32,16 +32,21 @@ public static class GatewayHostingExtensions
         var services = builder.Services;
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
+        services.AddOptions<UpstreamSetOptions>().BindConfiguration(GatewayOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, UpstreamSetValidator>());
         services.AddHttpForwarder();
         services.TryAddSingleton<IForwarderHttpClientFactory, OllamaHttpClientFactory>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyStore>();
-        services.TryAddSingleton<OllamaUpstream>();
+        services.TryAddSingleton<UpstreamSet>();
+        services.TryAddSingleton<UpstreamMonitor>();
+        services.TryAddSingleton<UpstreamRouter>();
+        services.TryAddSingleton<MergedModelList>();
+        services.TryAddSingleton<ModelListHandler>();
         services.TryAddSingleton<PassthroughHandler>();
         services.TryAddSingleton<RequestGuardSettings>();
         services.TryAddSingleton<GuardedPassthroughHandler>();
         services.TryAddSingleton<BodyLimits>();
-        services.TryAddSingleton<UpstreamFailureLog>();
         services.TryAddSingleton<TranslatedExchange>();
         services.TryAddSingleton<ModelsHandler>();
         services.TryAddSingleton<ReadinessProbe>();
@@ -62,6 +67,9 @@ public static class GatewayHostingExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GatewayPipeline>>()));
         services.AddHostedService<GatewayStartupCheck>();
+
+        // With several Ollama servers: probes and model lists, read once before serving, then on timers (both hosts).
+        services.AddHostedService(sp => sp.GetRequiredService<UpstreamMonitor>());
         services.AddOptions<HostOptions>().Configure<IOptions<GatewayOptions>>((host, gateway) => host.ShutdownTimeout = gateway.Value.ShutdownDrainPeriod);
         return builder;
     }

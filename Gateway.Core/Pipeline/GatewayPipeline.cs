@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using OllamaGateway.Auth;
 using OllamaGateway.Errors;
-using OllamaGateway.Forwarding;
 using OllamaGateway.Limits;
 using OllamaGateway.Routing;
 using OllamaGateway.Usage;
@@ -174,12 +173,12 @@ public sealed partial class GatewayPipeline
         // Every key's listing is filtered: even default rights never see cloud models (ModelAccess).
         if (route.ListsModels)
         {
-            return _handlers.Passthrough.HandleAsync(context, route.Surface, key, token, new ModelListTransformer(key.Models, _handlers.Passthrough.ForUsers));
+            return _handlers.Lists.HandleAsync(context, key, route, token);
         }
 
         return route.Endpoint is not null
             ? _handlers.Guarded.HandleAsync(context, record, key, route, token)
-            : _handlers.Passthrough.HandleAsync(context, route.Surface, key, token);
+            : _handlers.Passthrough.HandleAsync(context, route, key, null, token);
     }
 
     private ApiKey? Authenticate(HttpContext context, out GatewayError failure)

@@ -49,6 +49,6 @@ internal sealed class GuardedPassthroughHandler(PassthroughHandler passthrough, 
         request.ContentLength = guarded.Body.Length;
         request.Headers.TransferEncoding = default;
         request.ContentType = "application/json";
-        await passthrough.HandleAsync(context, route.Surface, key, cancellationToken);
+        await passthrough.HandleAsync(context, route, key, guarded.Model, cancellationToken);
     }
 }

@@ -11,14 +11,14 @@ namespace OllamaGateway.Pipeline;
 /// <c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>, both built from one <c>GET /api/tags</c>. The id is
 /// the rest of the path, so ids with <c>/</c> and <c>:</c> work (Ollama's own route cannot do the former).
 /// </summary>
-internal sealed class ModelsHandler(TranslatedExchange exchange)
+internal sealed class ModelsHandler(TranslatedExchange exchange, MergedModelList lists)
 {
     public async Task HandleAsync(HttpContext context, ApiKey key, GatewayRoute route, CancellationToken cancellationToken)
     {
         var modelId = route.Kind == RouteKind.ModelRetrieve ? GatewayRoutes.ModelIdOf(context.Request.Path.Value!) : null;
-        using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var upstreamResponse = await exchange.SendAsync(context, route.Surface, key, HttpMethod.Get, route.OllamaPath!, null, activity, cancellationToken);
-        var tags = upstreamResponse is null ? null : await exchange.ReadAnswerAsync(context, route.Surface, upstreamResponse, activity, cancellationToken);
+        var tags = lists.IsMerged(context)
+            ? await lists.FetchAsync(context, route.Surface, route.OllamaPath!, cancellationToken)
+            : await FetchAsync(context, key, route, cancellationToken);
         if (tags is null)
         {
             return;
@@ -44,5 +44,13 @@ internal sealed class ModelsHandler(TranslatedExchange exchange)
         }
 
         await TranslatedExchange.WriteJsonAsync(context, json, cancellationToken);
+    }
+
+    // One server's /api/tags (the only one, or the one the request names).
+    private async Task<byte[]?> FetchAsync(HttpContext context, ApiKey key, GatewayRoute route, CancellationToken cancellationToken)
+    {
+        using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var upstreamResponse = await exchange.SendAsync(context, route.Surface, key, HttpMethod.Get, route.OllamaPath!, null, activity, cancellationToken);
+        return upstreamResponse is null ? null : await exchange.ReadAnswerAsync(context, route.Surface, upstreamResponse, activity, cancellationToken);
     }
 }

@@ -1,13 +1,17 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using OllamaGateway.Forwarding;
 
 namespace OllamaGateway.Pipeline;
 
 /// <summary>
-/// <c>GET /readyz</c>: whether Ollama answers. It needs no key, so its result is cached for a second: a flood
-/// of probes costs Ollama at most one <c>/api/version</c> call per second.
+/// <c>GET /readyz</c>: whether Ollama answers, and each server's state (name, healthy, requests in flight, weight, and
+/// with several servers the models it has and has loaded). With one server it asks that server; its result is cached
+/// for a second, since the route needs no key: a flood of probes costs Ollama at most one <c>/api/version</c> call per
+/// second. With several it reports what the gateway's own probes found (<see cref="UpstreamMonitor"/>) and is ready while
+/// any server is healthy ("degraded" while some are not).
 /// </summary>
-internal sealed class ReadinessProbe(OllamaUpstream upstream, TimeProvider timeProvider)
+internal sealed class ReadinessProbe(UpstreamSet upstreams, TimeProvider timeProvider)
 {
     private static readonly TimeSpan s_cacheFor = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(2);
@@ -17,18 +21,74 @@ internal sealed class ReadinessProbe(OllamaUpstream upstream, TimeProvider timeP
 
     public async Task WriteAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        var ready = await IsReadyAsync(cancellationToken);
+        var statuses = upstreams.Statuses();
+        bool ready;
+        string status;
+        if (upstreams.Single is not null)
+        {
+            ready = await IsReadyAsync(upstreams.Single, cancellationToken);
+            statuses = [statuses[0] with { Healthy = ready }];
+            status = ready ? "ready" : "not ready";
+        }
+        else
+        {
+            var healthy = statuses.Count(upstream => upstream.Healthy);
+            ready = healthy > 0;
+            status = !ready ? "not ready" : healthy < statuses.Count ? "degraded" : "ready";
+        }
+
         var response = context.Response;
         response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         response.ContentType = "application/json; charset=utf-8";
         response.Headers.CacheControl = "no-store";
         if (!HttpMethods.IsHead(context.Request.Method))
         {
-            await response.Body.WriteAsync(ready ? "{\"status\":\"ready\"}"u8.ToArray() : "{\"status\":\"not ready\",\"reason\":\"Ollama does not answer\"}"u8.ToArray(), cancellationToken);
+            await response.Body.WriteAsync(Write(status, ready, statuses), cancellationToken);
         }
     }
 
-    private async Task<bool> IsReadyAsync(CancellationToken cancellationToken)
+    private static byte[] Write(string status, bool ready, IReadOnlyList<UpstreamStatus> statuses)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("status", status);
+            if (!ready)
+            {
+                writer.WriteString("reason", "Ollama does not answer");
+            }
+
+            // Names, counts and weights only: a server's URL is never shown (the route needs no key).
+            writer.WriteStartArray("upstreams");
+            foreach (var upstream in statuses)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", upstream.Name);
+                writer.WriteBoolean("healthy", upstream.Healthy);
+                if (upstream.Models is { } models)
+                {
+                    writer.WriteNumber("models", models);
+                }
+
+                if (upstream.Loaded is { } loaded)
+                {
+                    writer.WriteNumber("loaded", loaded);
+                }
+
+                writer.WriteNumber("in_flight", upstream.InFlight);
+                writer.WriteNumber("weight", upstream.Weight);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private async Task<bool> IsReadyAsync(OllamaUpstream upstream, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try

@@ -22,12 +22,13 @@ namespace OllamaGateway.Pipeline;
 /// pure, and all of the I/O is here. Each step that fails has answered the client and noted why on the request record.
 /// </summary>
 internal sealed partial class TranslatedExchange(
-    OllamaUpstream upstream, RequestGuardSettings guard, BodyLimits limits, IOptions<GatewayOptions> options, UpstreamFailureLog failures, TimeProvider timeProvider, ILogger<TranslatedExchange> logger)
+    UpstreamRouter router, RequestGuardSettings guard, BodyLimits limits, IOptions<GatewayOptions> options, TimeProvider timeProvider, ILogger<TranslatedExchange> logger)
 {
     private const int MaxErrorBodyBytes = 64 * 1024;
     private static readonly System.Net.Http.Headers.MediaTypeHeaderValue s_json = new("application/json");
 
     private readonly long _maxAnswerBytes = options.Value.MaxTranslatedResponseBytes;
+    private readonly TimeSpan _idleTimeout = options.Value.UpstreamIdleTimeout;
 
     /// <summary>Runs the whole exchange for a translated <paramref name="route"/>.</summary>
     public async Task ExchangeAsync(HttpContext context, RequestRecord record, ApiKey key, GatewayRoute route, CancellationToken cancellationToken)
@@ -63,13 +64,21 @@ internal sealed partial class TranslatedExchange(
         }
 
         record.UpstreamModel = request.Model;
+        using var attempt = await router.RouteAsync(context, route.Surface, management: false, request.Model);
+        if (attempt is null)
+        {
+            return;
+        }
+
         Log.Translating(logger, key.Name, route.Name, ClientText.Quote(request.Model), request.Stream, ClientText.Quote(request.EndUser));
         using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var upstreamResponse = await SendAsync(context, route.Surface, key, HttpMethod.Post, route.OllamaPath!, guarded.Body, activity, cancellationToken);
+        using var upstreamResponse = await SendAsync(context, route.Surface, key, attempt, HttpMethod.Post, route.OllamaPath!, guarded.Body, activity, cancellationToken);
         if (upstreamResponse is null)
         {
             return;
         }
+
+        router.AfterAnswer(attempt, route, (int)upstreamResponse.StatusCode);
 
         var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
         if (request.Stream)
@@ -97,46 +106,85 @@ internal sealed partial class TranslatedExchange(
     }
 
     /// <summary>
-    /// Sends a request to Ollama. Returns the response when Ollama answered 2xx; otherwise answers the client (Ollama's
-    /// error in the route's shape with the same status, 502 unreachable, 504 silent) and returns null. The caller
+    /// Sends a request that names no model to Ollama (any healthy server, or the one the request names with
+    /// <see cref="UpstreamSet.PinHeader"/>). Returns the response when Ollama answered 2xx; otherwise answers the client
+    /// (Ollama's error in the route's shape with the same status, 502 unreachable, 504 silent) and returns null. The caller
     /// disposes the response; disposing it early aborts Ollama's work.
     /// </summary>
     public async Task<HttpResponseMessage?> SendAsync(HttpContext context, ApiSurface surface, ApiKey key, HttpMethod method, string path, byte[]? body, CancellationTokenSource activity, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, upstream.UriFor(path))
-        {
-            Version = upstream.RequestConfig.Version!,
-            VersionPolicy = upstream.RequestConfig.VersionPolicy!.Value,
-        };
-        if (body is not null)
-        {
-            request.Content = new ByteArrayContent(body) { Headers = { ContentType = s_json } };
-        }
+        using var attempt = await router.RouteAsync(context, surface, management: false, model: null);
+        return attempt is null ? null : await SendAsync(context, surface, key, attempt, method, path, body, activity, cancellationToken);
+    }
 
-        context.Features.Get<RequestRecord>()?.Upstream = upstream.Name;
-        HttpResponseMessage response;
-        try
+    /// <summary>
+    /// Sends a request to <paramref name="attempt"/>'s server, as <see cref="SendAsync(HttpContext, ApiSurface, ApiKey, HttpMethod, string, byte[], CancellationTokenSource, CancellationToken)"/>
+    /// does. With several servers, a request that fails before any answer (refused or reset connection, Ollama's 503
+    /// "server busy") goes once to another healthy server that has the model: nothing has reached the client yet.
+    /// </summary>
+    internal async Task<HttpResponseMessage?> SendAsync(HttpContext context, ApiSurface surface, ApiKey key, UpstreamAttempt attempt, HttpMethod method, string path, byte[]? body, CancellationTokenSource activity, CancellationToken cancellationToken)
+    {
+        while (true)
         {
-            activity.CancelAfter(upstream.FirstByteTimeout);
-            response = await upstream.Invoker.SendAsync(request, activity.Token);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
-        {
-            await FailAsync(context, surface, ex, cancellationToken);
+            var upstream = attempt.Upstream;
+            using var request = new HttpRequestMessage(method, upstream.UriFor(path))
+            {
+                Version = upstream.RequestConfig.Version!,
+                VersionPolicy = upstream.RequestConfig.VersionPolicy!.Value,
+            };
+            if (body is not null)
+            {
+                request.Content = new ByteArrayContent(body) { Headers = { ContentType = s_json } };
+            }
+
+            context.Features.Get<RequestRecord>()?.Upstream = upstream.Name;
+            HttpResponseMessage response;
+            try
+            {
+                activity.CancelAfter(upstream.FirstByteTimeout);
+                response = await upstream.Invoker.SendAsync(request, activity.Token);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+            {
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    switch (router.AfterFailure(attempt, ex))
+                    {
+                        case UpstreamFailureAction.FailOver:
+                            upstream.Failures.Report(UpstreamFailureLog.Describe(ex, timedOut: false), ex);
+                            router.FailOver(context, attempt, UpstreamFailureLog.Describe(ex, timedOut: false));
+                            continue;
+                        case UpstreamFailureAction.Unavailable:
+                            upstream.Failures.Report(UpstreamFailureLog.Describe(ex, timedOut: false), ex);
+                            await router.WriteUnavailableAsync(context, surface, attempt.RequestedModel, attempt.Model);
+                            return null;
+                    }
+                }
+
+                await FailAsync(context, surface, upstream.Failures, ex, cancellationToken);
+                return null;
+            }
+
+            if (response.IsSuccessStatusCode)
+            {
+                return response;
+            }
+
+            if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && attempt.TryFindAlternative())
+            {
+                response.Dispose();
+                router.FailOver(context, attempt, "503 busy");
+                continue;
+            }
+
+            using (response)
+            {
+                router.AfterAnswer(attempt, null, (int)response.StatusCode);
+                await WriteUpstreamErrorAsync(context, surface, response, showText: key.Admin, activity, cancellationToken);
+            }
+
             return null;
         }
-
-        if (response.IsSuccessStatusCode)
-        {
-            return response;
-        }
-
-        using (response)
-        {
-            await WriteUpstreamErrorAsync(context, surface, response, showText: key.Admin, activity, cancellationToken);
-        }
-
-        return null;
     }
 
     /// <summary>Reads a whole (non-streamed) answer within the cap; on failure answers the client and returns null.</summary>
@@ -145,12 +193,12 @@ internal sealed partial class TranslatedExchange(
         byte[]? answer;
         try
         {
-            activity.CancelAfter(upstream.IdleTimeout);
+            activity.CancelAfter(_idleTimeout);
             answer = await UpstreamBodyReader.ReadAsync(response.Content, _maxAnswerBytes, activity.Token);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
         {
-            await FailAsync(context, surface, ex, cancellationToken);
+            await FailAsync(context, surface, FailuresOf(context), ex, cancellationToken);
             return null;
         }
 
@@ -206,7 +254,7 @@ internal sealed partial class TranslatedExchange(
             var finished = false;
             while (!finished)
             {
-                activity.CancelAfter(upstream.IdleTimeout);
+                activity.CancelAfter(_idleTimeout);
                 var outcome = await lines.ReadAsync(line => translator.TranslateLine(line, output), activity.Token);
                 finished = outcome != NdjsonReadOutcome.More;
                 switch (outcome)
@@ -237,7 +285,7 @@ internal sealed partial class TranslatedExchange(
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
         {
             var timedOut = ex is OperationCanceledException;
-            failures.Report("a translated stream broke off: " + UpstreamFailureLog.Describe(ex, timedOut), ex);
+            FailuresOf(context).Report("a translated stream broke off: " + UpstreamFailureLog.Describe(ex, timedOut), ex);
             translator.WriteError(output, timedOut ? "Ollama stopped sending data for longer than the idle timeout." : "The connection to Ollama was lost.");
             record.End(timedOut ? RequestOutcome.Timeout : RequestOutcome.UpstreamError);
             await output.FlushAsync(cancellationToken);
@@ -291,7 +339,11 @@ internal sealed partial class TranslatedExchange(
         await ErrorResponder.WriteAsync(context, surface, status, message, null, code, GatewayError.UpstreamRefused);
     }
 
-    private async Task FailAsync(HttpContext context, ApiSurface surface, Exception exception, CancellationToken cancellationToken)
+    // The failure log of the server the request went to (each server has its own outages).
+    private UpstreamFailureLog FailuresOf(HttpContext context) =>
+        (router.Upstreams.Find(context.Features.Get<RequestRecord>()?.Upstream) ?? router.Upstreams.All[0]).Failures;
+
+    private async Task FailAsync(HttpContext context, ApiSurface surface, UpstreamFailureLog failures, Exception exception, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -299,7 +351,7 @@ internal sealed partial class TranslatedExchange(
             return;
         }
 
-        var timedOut = exception is OperationCanceledException;
+        var timedOut = exception is OperationCanceledException && !UpstreamFailure.IsConnectFailure(exception);
         failures.Report(UpstreamFailureLog.Describe(exception, timedOut), exception);
         await ErrorResponder.WriteAsync(context, surface, timedOut ? GatewayError.UpstreamTimeout : GatewayError.UpstreamUnavailable);
     }

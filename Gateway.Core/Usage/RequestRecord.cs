@@ -53,8 +53,14 @@ internal sealed class RequestRecord
     /// <summary>The model as sent to Ollama (the same name today; a routing layer may resolve it).</summary>
     public string? UpstreamModel { get; set; }
 
-    /// <summary>The name of the Ollama server the request went to, once it went to one.</summary>
+    /// <summary>The name of the Ollama server the request went to, once it went to one: the one that answered.</summary>
     public string? Upstream { get; set; }
+
+    /// <summary>
+    /// The name of the Ollama server the request was sent to first when it failed over (it failed before answering and
+    /// <see cref="Upstream"/> answered instead); null when the request was not retried.
+    /// </summary>
+    public string? RetriedFrom { get; set; }
 
     /// <summary>The client's end-user id (OpenAI <c>user</c>), when it sent one.</summary>
     public string? EndUser { get; set; }

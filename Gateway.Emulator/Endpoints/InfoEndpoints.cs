@@ -103,7 +103,7 @@ internal static class InfoEndpoints
         }
 
         w.WriteEndArray();
-        w.WriteString("modified_at", JsonOutput.FormatTime(ModelJson.ModifiedAt));
+        w.WriteString("modified_at", JsonOutput.FormatTime(model.ModifiedAt ?? ModelJson.ModifiedAt));
         w.WriteEndObject();
     }
 }

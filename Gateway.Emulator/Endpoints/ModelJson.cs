@@ -16,7 +16,7 @@ internal static class ModelJson
         writer.WriteStartObject();
         writer.WriteString("name", name);
         writer.WriteString("model", name);
-        writer.WriteString("modified_at", JsonOutput.FormatTime(ModifiedAt));
+        writer.WriteString("modified_at", JsonOutput.FormatTime(model.ModifiedAt ?? ModifiedAt));
         writer.WriteNumber("size", model.Size);
         writer.WriteString("digest", ModelCatalog.Digest(model));
         writer.WritePropertyName("details");

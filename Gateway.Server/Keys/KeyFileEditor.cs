@@ -66,7 +66,7 @@ internal sealed partial class KeyFileEditor
         File.Exists(path) ? Open(path) : new KeyFileEditor(path, null, new JsonObject { ["keys"] = new JsonArray() }, ApiKeySet.Empty);
 
     /// <summary>The rule the parser applies to names (it keeps its own copy private).</summary>
-    public static bool IsValidName(string name) => NamePattern().IsMatch(name);
+    public static bool IsValidName(string name) => KeyFileParser.IsValidName(name);
 
     /// <summary>The position of the entry with this name (ignoring case, like the parser), or -1.</summary>
     public int IndexOf(string name)
@@ -183,7 +183,4 @@ internal sealed partial class KeyFileEditor
 
         return false;
     }
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex NamePattern();
 }

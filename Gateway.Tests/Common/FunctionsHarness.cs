@@ -26,14 +26,20 @@ internal sealed class FunctionsHarness : IAsyncDisposable
 
     public GatewayPipeline Pipeline { get; }
 
-    public static async Task<FunctionsHarness> StartAsync(string ollamaUrl, string keysFile)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    public IServiceProvider Services => _host.Services;
+
+    public static Task<FunctionsHarness> StartAsync(string ollamaUrl, string keysFile) =>
+        StartAsync(new Dictionary<string, string?>
         {
             ["Gateway:OllamaUrl"] = ollamaUrl,
             ["Gateway:KeysFile"] = keysFile,
         });
+
+    /// <summary>The worker with these settings (as app settings would give them).</summary>
+    public static async Task<FunctionsHarness> StartAsync(IEnumerable<KeyValuePair<string, string?>> settings)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.AddGateway();
         var host = builder.Build();

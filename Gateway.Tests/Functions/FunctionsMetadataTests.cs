@@ -86,7 +86,7 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("dotnet-isolated", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
         foreach (var setting in typeof(OllamaGateway.Configuration.GatewayOptions).GetProperties().Select(p => $"Gateway__{p.Name}"))
         {
-            Assert.True(values.TryGetProperty(setting, out _) || values.TryGetProperty(setting + "__0", out _), $"{setting} is missing from local.settings.sample.json");
+            Assert.True(values.EnumerateObject().Any(value => value.Name == setting || value.Name.StartsWith(setting + "__", StringComparison.Ordinal)), $"{setting} is missing from local.settings.sample.json");
         }
     }
 }
