@@ -280,29 +280,24 @@ internal sealed partial class TranslatedExchange(
     }
 
     /// <summary>
-    /// Waits for Ollama's next bytes, writing a keep-alive after every <paramref name="keepAlive"/> of silence. The
-    /// line reader consumes nothing here, so no keep-alive is ever written while a line is being translated.
+    /// Waits for Ollama's next bytes, writing a keep-alive each time <paramref name="tick"/> comes first, and returns the
+    /// tick still pending. A tick runs from the last keep-alive, not from the last line: a ping among lines is harmless.
+    /// The line reader consumes nothing here, so no keep-alive is ever written while a line is being translated.
     /// </summary>
-    private async Task WaitShowingLifeAsync(NdjsonLineReader lines, IStreamTranslator translator, PipeWriter output, TimeSpan keepAlive, CancellationToken activityToken, CancellationToken cancellationToken)
+    private async Task<Task> WaitShowingLifeAsync(NdjsonLineReader lines, IStreamTranslator translator, PipeWriter output, TimeSpan keepAlive, Task tick, CancellationToken tickToken, CancellationToken activityToken, CancellationToken cancellationToken)
     {
-        using var ticks = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        try
+        var ready = lines.WaitAsync(activityToken).AsTask();
+        while (await Task.WhenAny(ready, tick) != ready)
         {
-            var ready = lines.WaitAsync(activityToken).AsTask();
-            var tick = Task.Delay(keepAlive, timeProvider, ticks.Token);
-            while (await Task.WhenAny(ready, tick) != ready)
-            {
-                translator.WriteKeepAlive(output);
-                tick = Task.Delay(keepAlive, timeProvider, ticks.Token);
-                await output.FlushAsync(cancellationToken);
-            }
+            translator.WriteKeepAlive(output);
 
-            await ready;
+            // Set before the flush, so whoever sees the keep-alive knows the next tick is set.
+            tick = Task.Delay(keepAlive, timeProvider, tickToken);
+            await output.FlushAsync(cancellationToken);
         }
-        finally
-        {
-            ticks.Cancel();
-        }
+
+        await ready;
+        return tick;
     }
 
     /// <summary>
@@ -318,17 +313,19 @@ internal sealed partial class TranslatedExchange(
         }
 
         var output = response.BodyWriter;
+        using var ticks = keepAlive is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
+            var tick = keepAlive is { } first ? Task.Delay(first, timeProvider, ticks!.Token) : null;
             await using var upstreamStream = await upstreamResponse.Content.ReadAsStreamAsync(activity.Token);
             await using var lines = new NdjsonLineReader(upstreamStream, (int)Math.Min(int.MaxValue, _maxAnswerBytes));
             var finished = false;
             while (!finished)
             {
                 activity.CancelAfter(upstream.IdleTimeout);
-                if (keepAlive is { } interval)
+                if (tick is not null)
                 {
-                    await WaitShowingLifeAsync(lines, translator, output, interval, activity.Token, cancellationToken);
+                    tick = await WaitShowingLifeAsync(lines, translator, output, keepAlive!.Value, tick, ticks!.Token, activity.Token, cancellationToken);
                 }
 
                 var outcome = await lines.ReadAsync(line => translator.TranslateLine(line, output), activity.Token);
@@ -368,6 +365,7 @@ internal sealed partial class TranslatedExchange(
         }
         finally
         {
+            ticks?.Cancel();
             if (translator.State == StreamState.Completed)
             {
                 record.SetUsage(translator.Usage);
