@@ -200,4 +200,25 @@ public sealed class CodexReplayTests : IAsyncLifetime
         Assert.Equal("mcp__docs.search", sent[4].GetProperty("tool_calls")[0].GetProperty("function").GetProperty("name").GetString());
         Assert.Equal("mcp__docs.search", sent[5].GetProperty("tool_name").GetString());
     }
+
+    [Fact]
+    public async Task ClientLeavingMidStream_CancelsOllama()
+    {
+        _host.Emulator.Options.StallAfterLines = 2;
+        using var client = Codex();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/responses")
+        {
+            Content = new StringContent(Request("llama3.2", FirstInput("Say hello"), reasoning: false).ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        while (await reader.ReadLineAsync() is { } line && line != "event: response.output_text.delta")
+        {
+        }
+
+        var upstream = Assert.Single(_host.Emulator.Requests);
+        response.Dispose();
+
+        await upstream.Aborted.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 }
