@@ -10,8 +10,9 @@ namespace OllamaGateway.Translation.OpenAI.Responses;
 /// Codex's <c>custom</c> tools (free-form input such as <c>apply_patch</c>) become functions taking one string
 /// <c>input</c>; <c>namespace</c> tools (Codex's MCP servers) become their members, named <c>namespace.member</c>, and a
 /// call is answered with the member's name and its <c>namespace</c>. <c>web_search</c> (which Codex declares by default)
-/// is accepted and not offered: the gateway cannot search. Other hosted tools (file search, code interpreter, image
-/// generation, computer use, remote MCP, shell) are refused with a 400 naming them.
+/// is accepted and not offered: the gateway cannot search. OpenAI's other built-in tools (file search, code interpreter,
+/// image generation, computer use, remote MCP, and the client-run local_shell, shell and apply_patch, whose schemas only
+/// OpenAI's models know; Codex declares those only for OpenAI's own models) are refused with a 400 naming them.
 /// </summary>
 internal static class ResponsesToolsReader
 {
@@ -118,7 +119,7 @@ internal static class ResponsesToolsReader
             default:
                 return RequestErrors.InvalidValue(
                     $"{path}.type",
-                    $"tools of type '{type}' are hosted by OpenAI and are not supported by this gateway; only 'function', 'custom' and 'namespace' tools are (a 'web_search' tool is accepted and not offered to the model).");
+                    $"tools of type '{type}' are OpenAI's built-in tools (run by OpenAI, or defined by schemas only OpenAI's models know) and are not supported by this gateway; only 'function', 'custom' and 'namespace' tools are (a 'web_search' tool is accepted and not offered to the model).");
         }
     }
 
