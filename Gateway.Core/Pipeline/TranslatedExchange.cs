@@ -240,10 +240,16 @@ internal sealed partial class TranslatedExchange(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The client left while only keep-alives went out; the Ollama call shares its token and ends too.
-            Log.ClientGone(logger);
+            // The client left while only keep-alives went out; the Ollama call shares its token and ends too (and
+            // logs it; before it started, this does).
             record.End(RequestOutcome.ClientClosed);
-            (await (send ?? Task.FromResult<HttpResponseMessage?>(null)))?.Dispose();
+            if (send is null)
+            {
+                Log.ClientGone(logger);
+                return;
+            }
+
+            (await send)?.Dispose();
             return;
         }
         finally
