@@ -303,4 +303,30 @@ public sealed class AnthropicSdkTests : IAsyncLifetime
         Assert.Equal(100, count.InputTokens);
         Assert.Empty(_host.Emulator.Requests);
     }
+
+    [Fact]
+    public async Task TextThenToolUse_AreTwoBlocksInOrder_StreamedAndWhole()
+    {
+        _host.Emulator.Options.ToolCallReply = new EmulatorToolCall { Name = "get_weather", ArgumentsJson = """{"city":"Paris"}""", Preamble = "I'll look that up." };
+        var tool = new Tool { Name = "get_weather", InputSchema = new InputSchema { Properties = new Dictionary<string, JsonElement>() } };
+        var ask = Ask("weather?") with { Tools = [tool] };
+
+        var starts = new List<string>();
+        await foreach (RawMessageStreamEvent streamEvent in Client().Messages.CreateStreaming(ask))
+        {
+            if (streamEvent.TryPickContentBlockStart(out RawContentBlockStartEvent? start))
+            {
+                starts.Add((string)start!.ContentBlock.Type + "@" + start.Index);
+            }
+        }
+
+        Message whole = await Client().Messages.Create(ask);
+
+        Assert.Equal(["text@0", "tool_use@1"], starts);
+        Assert.True(whole.Content[0].TryPickText(out TextBlock? text));
+        Assert.Equal("I'll look that up.", text!.Text);
+        Assert.True(whole.Content[1].TryPickToolUse(out ToolUseBlock? toolUse));
+        Assert.Equal("Paris", toolUse!.Input["city"].GetString());
+        Assert.Equal(StopReason.ToolUse, (StopReason)whole.StopReason!);
+    }
 }

@@ -270,4 +270,32 @@ public sealed class OpenAISdkResponsesTests : IAsyncLifetime
             Assert.Contains(StreamingResponseUpdateKind.Error, kinds);
         }
     }
+
+    [Fact]
+    public async Task MessageThenFunctionCall_AreTwoItemsAtTheirOwnIndexes()
+    {
+        _host.Emulator.Options.ToolCallReply = new EmulatorToolCall { Name = "get_weather", ArgumentsJson = """{"city":"Paris"}""", Preamble = "I'll look that up." };
+        var options = Streamed(Ask("weather?"));
+        options.Tools.Add(ResponseTool.CreateFunctionTool("get_weather", WeatherParameters, strictModeEnabled: false));
+        var added = new List<(int Index, Type Item)>();
+        ResponseResult? completed = null;
+        await foreach (StreamingResponseUpdate update in await Client().CreateResponseStreamingAsync(options))
+        {
+            if (update is StreamingResponseOutputItemAddedUpdate itemAdded)
+            {
+                added.Add((itemAdded.OutputIndex, itemAdded.Item.GetType()));
+            }
+
+            if (update is StreamingResponseCompletedUpdate done)
+            {
+                completed = done.Response;
+            }
+        }
+
+        Assert.Equal([0, 1], added.Select(a => a.Index));
+        Assert.True(typeof(MessageResponseItem).IsAssignableFrom(added[0].Item));
+        Assert.Equal(typeof(FunctionCallResponseItem), added[1].Item);
+        Assert.Equal("I'll look that up.", OutputText(completed!));
+        Assert.Equal("get_weather", Assert.IsType<FunctionCallResponseItem>(completed!.OutputItems[1]).FunctionName);
+    }
 }
