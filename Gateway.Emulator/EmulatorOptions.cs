@@ -35,8 +35,8 @@ public sealed class EmulatorOptions
 
     /// <summary>
     /// When a chat request carries <c>tools</c> and this is set, the reply is this tool call instead of text.
-    /// When it is <see langword="null"/>, a tool call is still made if the last user message contains the
-    /// name of one of the request's tools (arguments <c>{}</c>).
+    /// When it is <see langword="null"/>, a tool call is still made if the conversation ends with a user message
+    /// that contains the name of one of the request's tools (arguments <c>{}</c>); after a tool result it answers.
     /// </summary>
     public EmulatorToolCall? ToolCallReply { get; set; }
 

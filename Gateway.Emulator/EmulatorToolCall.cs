@@ -13,4 +13,10 @@ public sealed record EmulatorToolCall
 
     /// <summary>The arguments as a JSON object text, written as an object (not a string) on the wire.</summary>
     public string ArgumentsJson { get; init; } = "{}";
+
+    /// <summary>
+    /// Text the model writes before the call (such as "I'll look that up."), streamed as content lines ahead of the
+    /// tool-call line, as Ollama streams a model that talks before it calls. Null: the call comes alone.
+    /// </summary>
+    public string? Preamble { get; init; }
 }

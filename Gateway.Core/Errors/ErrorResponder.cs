@@ -56,6 +56,8 @@ internal static class ErrorResponder
         var response = context.Response;
         if (response.HasStarted)
         {
+            // Too late for a status: a stream opened early reports it as an in-stream error event instead.
+            context.Features.Get<LateError>()?.Capture(status, message);
             return;
         }
 

@@ -29,6 +29,12 @@ internal static class UpstreamErrors
     /// </summary>
     public static void AddRetryHints(HttpResponse response, int status, bool sdkHints)
     {
+        if (response.HasStarted)
+        {
+            // A stream opened before Ollama answered: its headers are gone, the error becomes an in-stream event.
+            return;
+        }
+
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
             if (!response.Headers.ContainsKey(HeaderNames.RetryAfter))

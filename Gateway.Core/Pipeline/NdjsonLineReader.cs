@@ -59,6 +59,17 @@ internal sealed class NdjsonLineReader(Stream stream, int maxLineBytes) : IAsync
         }
     }
 
+    /// <summary>
+    /// Waits until more bytes (or the end) are there, consuming nothing: the next <see cref="ReadAsync"/> then returns at
+    /// once. Lets the caller write something else of its own (a keep-alive) while Ollama is silent, never at the same
+    /// time as a line handler.
+    /// </summary>
+    public async ValueTask WaitAsync(CancellationToken cancellationToken)
+    {
+        var result = await _reader.ReadAsync(cancellationToken);
+        _reader.AdvanceTo(result.Buffer.Start);
+    }
+
     public ValueTask DisposeAsync()
     {
         if (_copy.Length > 0)

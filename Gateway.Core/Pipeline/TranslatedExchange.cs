@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -63,6 +64,13 @@ internal sealed partial class TranslatedExchange(
             return;
         }
 
+        if (request.LocalAnswer is { } localAnswer)
+        {
+            // Answered by the gateway itself (Anthropic's count_tokens): the key's checks applied, Ollama is not called.
+            await WriteJsonAsync(context, localAnswer, cancellationToken);
+            return;
+        }
+
         record.UpstreamModel = request.Model;
         using var attempt = await router.RouteAsync(context, route.Surface, management: false, request.Model);
         if (attempt is null)
@@ -72,6 +80,12 @@ internal sealed partial class TranslatedExchange(
 
         Log.Translating(logger, key.Name, route.Name, ClientText.Quote(request.Model), request.Stream, ClientText.Quote(request.EndUser));
         using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (request.Stream && translator.StreamKeepAlive is { } keepAlive)
+        {
+            await StreamOpenedEarlyAsync(context, record, key, route, attempt, translator.CreateStream(request, timeProvider.GetUtcNow().ToUnixTimeSeconds()), guarded.Body, keepAlive, activity, cancellationToken);
+            return;
+        }
+
         using var upstreamResponse = await SendAsync(context, route.Surface, key, attempt, HttpMethod.Post, route.OllamaPath!, guarded.Body, activity, cancellationToken);
         if (upstreamResponse is null)
         {
@@ -235,26 +249,136 @@ internal sealed partial class TranslatedExchange(
     }
 
     /// <summary>
-    /// Writes Ollama's NDJSON stream as the API's stream events, flushing after every read, so each chunk reaches the
-    /// client as Ollama produces it. Nothing is accumulated: lines are translated and written one by one.
+    /// The stream of a route that must show life while Ollama is silent (<see cref="IRouteTranslator.StreamKeepAlive"/>):
+    /// the 200 and the opening event go out before Ollama is called, a keep-alive follows every interval until Ollama
+    /// answers (a model load can take minutes) and whenever it then falls silent, and an error Ollama answers with
+    /// after that becomes the API's in-stream error event (the status is gone). Everything the gateway refuses itself
+    /// (body, key, model, guard) was answered with its status before.
     /// </summary>
-    private async Task StreamAsync(HttpContext context, RequestRecord record, HttpResponseMessage upstreamResponse, IStreamTranslator translator, CancellationTokenSource activity, CancellationToken cancellationToken)
+    private async Task StreamOpenedEarlyAsync(HttpContext context, RequestRecord record, ApiKey key, GatewayRoute route, UpstreamAttempt attempt, IStreamTranslator translator, byte[] body, TimeSpan keepAlive, CancellationTokenSource activity, CancellationToken cancellationToken)
     {
         var response = context.Response;
+        StartEventStream(response);
+        var output = response.BodyWriter;
+        var late = new LateError();
+        context.Features.Set(late);
+        using var ticks = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<HttpResponseMessage?>? send = null;
+        HttpResponseMessage? upstreamResponse = null;
+        try
+        {
+            translator.WriteKeepAlive(output);
+
+            // Each tick is set before the flush that precedes it, so whoever sees an event knows the next tick is set.
+            var tick = Task.Delay(keepAlive, timeProvider, ticks.Token);
+            await output.FlushAsync(cancellationToken);
+            record.MarkFirstByte();
+            send = SendAsync(context, route.Surface, key, attempt, HttpMethod.Post, route.OllamaPath!, body, activity, cancellationToken);
+            while (await Task.WhenAny(send, tick) != send)
+            {
+                translator.WriteKeepAlive(output);
+                tick = Task.Delay(keepAlive, timeProvider, ticks.Token);
+                await output.FlushAsync(cancellationToken);
+            }
+
+            upstreamResponse = await send;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client left while only keep-alives went out; the Ollama call shares its token and ends too (and
+            // logs it; before it started, this does).
+            record.End(RequestOutcome.ClientClosed);
+            if (send is null)
+            {
+                Log.ClientGone(logger);
+                return;
+            }
+
+            (await send)?.Dispose();
+            return;
+        }
+        finally
+        {
+            ticks.Cancel();
+        }
+
+        using (upstreamResponse)
+        {
+            if (upstreamResponse is not null)
+            {
+                await StreamAsync(context, record, upstreamResponse, translator, activity, cancellationToken, keepAlive);
+                return;
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                record.End(RequestOutcome.ClientClosed);
+                return;
+            }
+
+            // SendAsync answered Ollama's error (or 502/504) through ErrorResponder, which noted it here.
+            translator.WriteUpstreamError(output, late.Status == 0 ? StatusCodes.Status502BadGateway : late.Status, late.Message ?? "Ollama could not be reached.");
+            await output.FlushAsync(cancellationToken);
+        }
+    }
+
+    private static void StartEventStream(HttpResponse response)
+    {
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
+    }
+
+    /// <summary>
+    /// Waits for Ollama's next bytes, writing a keep-alive each time <paramref name="tick"/> comes first, and returns the
+    /// tick still pending. A tick runs from the last keep-alive, not from the last line: a ping among lines is harmless.
+    /// The line reader consumes nothing here, so no keep-alive is ever written while a line is being translated.
+    /// </summary>
+    private async Task<Task> WaitShowingLifeAsync(NdjsonLineReader lines, IStreamTranslator translator, PipeWriter output, TimeSpan keepAlive, Task tick, CancellationToken tickToken, CancellationToken activityToken, CancellationToken cancellationToken)
+    {
+        var ready = lines.WaitAsync(activityToken).AsTask();
+        while (await Task.WhenAny(ready, tick) != ready)
+        {
+            translator.WriteKeepAlive(output);
+
+            // Set before the flush, so whoever sees the keep-alive knows the next tick is set.
+            tick = Task.Delay(keepAlive, timeProvider, tickToken);
+            await output.FlushAsync(cancellationToken);
+        }
+
+        await ready;
+        return tick;
+    }
+
+    /// <summary>
+    /// Writes Ollama's NDJSON stream as the API's stream events, flushing after every read, so each chunk reaches the
+    /// client as Ollama produces it. Nothing is accumulated: lines are translated and written one by one.
+    /// </summary>
+    private async Task StreamAsync(HttpContext context, RequestRecord record, HttpResponseMessage upstreamResponse, IStreamTranslator translator, CancellationTokenSource activity, CancellationToken cancellationToken, TimeSpan? keepAlive = null)
+    {
+        var response = context.Response;
+        if (!response.HasStarted)
+        {
+            StartEventStream(response);
+        }
 
         var output = response.BodyWriter;
+        using var ticks = keepAlive is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
+            var tick = keepAlive is { } first ? Task.Delay(first, timeProvider, ticks!.Token) : null;
             await using var upstreamStream = await upstreamResponse.Content.ReadAsStreamAsync(activity.Token);
             await using var lines = new NdjsonLineReader(upstreamStream, (int)Math.Min(int.MaxValue, _maxAnswerBytes));
             var finished = false;
             while (!finished)
             {
                 activity.CancelAfter(_idleTimeout);
+                if (tick is not null)
+                {
+                    tick = await WaitShowingLifeAsync(lines, translator, output, keepAlive!.Value, tick, ticks!.Token, activity.Token, cancellationToken);
+                }
+
                 var outcome = await lines.ReadAsync(line => translator.TranslateLine(line, output), activity.Token);
                 finished = outcome != NdjsonReadOutcome.More;
                 switch (outcome)
@@ -292,6 +416,7 @@ internal sealed partial class TranslatedExchange(
         }
         finally
         {
+            ticks?.Cancel();
             if (translator.State == StreamState.Completed)
             {
                 record.SetUsage(translator.Usage);

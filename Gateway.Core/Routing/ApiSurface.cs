@@ -8,4 +8,10 @@ internal enum ApiSurface
 
     /// <summary>The OpenAI API under <c>/v1</c>: errors are <c>{"error":{"message","type","param","code"}}</c>.</summary>
     OpenAI,
+
+    /// <summary>
+    /// The Anthropic Messages API (<c>/v1/messages</c> and below): errors are
+    /// <c>{"type":"error","error":{"type","message"}}</c> with Anthropic's error types.
+    /// </summary>
+    Anthropic,
 }

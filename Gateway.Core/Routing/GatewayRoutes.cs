@@ -1,8 +1,10 @@
 using System.Collections.Frozen;
 using System.Text.RegularExpressions;
+using OllamaGateway.Translation.Anthropic;
 using OllamaGateway.Translation.OpenAI.Chat;
 using OllamaGateway.Translation.OpenAI.Completions;
 using OllamaGateway.Translation.OpenAI.Embeddings;
+using OllamaGateway.Translation.OpenAI.Responses;
 using OllamaGateway.Validation;
 
 namespace OllamaGateway.Routing;
@@ -21,6 +23,7 @@ internal static partial class GatewayRoutes
     private const string Post = "POST";
     private const string Delete = "DELETE";
     private const string OpenAIPrefix = "/v1";
+    private const string AnthropicPrefix = "/v1/messages";
 
     /// <summary>The gateway's own liveness endpoint.</summary>
     public static GatewayRoute Health { get; } = Own("/healthz", RouteKind.Health);
@@ -52,6 +55,12 @@ internal static partial class GatewayRoutes
         Translated("/v1/chat/completions", RouteKind.ChatCompletions, OllamaEndpoint.Chat, "/api/chat", "chat", ChatCompletionsTranslator.Instance),
         Translated("/v1/completions", RouteKind.Completions, OllamaEndpoint.Generate, "/api/generate", "text_completion", CompletionsTranslator.Instance),
         Translated("/v1/embeddings", RouteKind.Embeddings, OllamaEndpoint.Embed, "/api/embed", "embeddings", EmbeddingsTranslator.Instance),
+        Translated("/v1/responses", RouteKind.Responses, OllamaEndpoint.Chat, "/api/chat", "chat", ResponsesTranslator.Instance),
+
+        // Anthropic's Messages API, translated to Ollama's native chat and back. Claude Code adds ?beta=true: the
+        // query is not part of the path, so it needs nothing here.
+        Translated("/v1/messages", RouteKind.AnthropicMessages, OllamaEndpoint.Chat, "/api/chat", "chat", AnthropicMessagesTranslator.Instance, ApiSurface.Anthropic),
+        Translated("/v1/messages/count_tokens", RouteKind.AnthropicCountTokens, OllamaEndpoint.Chat, "/api/chat", operation: null, AnthropicCountTokensTranslator.Instance, ApiSurface.Anthropic),
         new()
         {
             Path = "/v1/models", Methods = [Get], Kind = RouteKind.ModelList, Surface = ApiSurface.OpenAI,
@@ -91,7 +100,7 @@ internal static partial class GatewayRoutes
     public static RouteMatch Match(string method, string? path)
     {
         path = string.IsNullOrEmpty(path) ? "/" : path;
-        var surface = IsOpenAIPath(path) ? ApiSurface.OpenAI : ApiSurface.Ollama;
+        var surface = SurfaceOf(path);
         if (!s_exact.TryGetValue(path, out var route))
         {
             route = PrefixRoute(path);
@@ -103,7 +112,7 @@ internal static partial class GatewayRoutes
 
         return route.Takes(method)
             ? new RouteMatch(route, route.Kind, route.Surface)
-            : new RouteMatch(route, RouteKind.MethodNotAllowed, surface);
+            : new RouteMatch(route, RouteKind.MethodNotAllowed, route.Surface);
     }
 
     /// <summary>The model id of a <see cref="RouteKind.ModelRetrieve"/> path, with <c>%2F</c> and other escapes decoded.</summary>
@@ -121,17 +130,27 @@ internal static partial class GatewayRoutes
         return path.Length > ModelRetrieve.Path.Length && path.StartsWith(ModelRetrieve.Path, StringComparison.Ordinal) ? ModelRetrieve : null;
     }
 
-    private static bool IsOpenAIPath(string path) =>
-        path.StartsWith(OpenAIPrefix, StringComparison.OrdinalIgnoreCase)
-        && (path.Length == OpenAIPrefix.Length || path[OpenAIPrefix.Length] == '/');
+    /// <summary>
+    /// The API a path belongs to even when no row matches it, so that a 404 is in the shape its client reads:
+    /// Anthropic's under <c>/v1/messages</c> (an SDK's batches or a newer endpoint), OpenAI's elsewhere under <c>/v1</c>.
+    /// </summary>
+    private static ApiSurface SurfaceOf(string path) =>
+        IsUnder(path, AnthropicPrefix) ? ApiSurface.Anthropic
+        : IsUnder(path, OpenAIPrefix) ? ApiSurface.OpenAI
+        : ApiSurface.Ollama;
+
+    private static bool IsUnder(string path, string prefix) =>
+        path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+        && (path.Length == prefix.Length || path[prefix.Length] == '/');
 
     private static GatewayRoute Own(string path, RouteKind kind, string[]? methods = null) =>
         new() { Path = path, Methods = methods ?? [Get, Head], Kind = kind, Surface = ApiSurface.Ollama };
 
-    private static GatewayRoute Translated(string path, RouteKind kind, OllamaEndpoint endpoint, string ollamaPath, string operation, Translation.IRouteTranslator translator) =>
+    private static GatewayRoute Translated(
+        string path, RouteKind kind, OllamaEndpoint endpoint, string ollamaPath, string? operation, Translation.IRouteTranslator translator, ApiSurface surface = ApiSurface.OpenAI) =>
         new()
         {
-            Path = path, Methods = [Post], Kind = kind, Surface = ApiSurface.OpenAI, Endpoint = endpoint,
+            Path = path, Methods = [Post], Kind = kind, Surface = surface, Endpoint = endpoint,
             OllamaPath = ollamaPath, Operation = operation, Translator = translator,
         };
 

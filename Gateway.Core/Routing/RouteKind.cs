@@ -24,6 +24,15 @@ internal enum RouteKind
     /// <summary><c>POST /v1/embeddings</c>, translated to <c>/api/embed</c>.</summary>
     Embeddings,
 
+    /// <summary><c>POST /v1/messages</c> (Anthropic Messages API), translated to <c>/api/chat</c>.</summary>
+    AnthropicMessages,
+
+    /// <summary><c>POST /v1/messages/count_tokens</c>: an estimate made by the gateway, Ollama is not contacted.</summary>
+    AnthropicCountTokens,
+
+    /// <summary><c>POST /v1/responses</c> (OpenAI Responses API, stateless), translated to <c>/api/chat</c>.</summary>
+    Responses,
+
     /// <summary><c>GET /v1/models</c>, built from <c>/api/tags</c>.</summary>
     ModelList,
 

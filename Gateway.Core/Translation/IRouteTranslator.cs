@@ -19,4 +19,12 @@ internal interface IRouteTranslator
     /// <param name="answer">Ollama's answer body (status 2xx).</param>
     /// <param name="created">The answer's time, Unix seconds.</param>
     TranslatedAnswer TranslateAnswer(ITranslatedRequest request, byte[] answer, long created);
+
+    /// <summary>
+    /// For APIs whose streams must show life while Ollama is silent (Anthropic's <c>ping</c>): how often. The exchange
+    /// then opens the stream (status 200 and <see cref="IStreamTranslator.WriteKeepAlive"/>) before calling Ollama, so the
+    /// client hears from the gateway while a model loads, and writes a keep-alive after every such interval without a
+    /// line from Ollama. Null (the default): the stream opens with Ollama's first line and nothing is added.
+    /// </summary>
+    TimeSpan? StreamKeepAlive => null;
 }

@@ -28,4 +28,20 @@ internal interface IStreamTranslator
 
     /// <summary>Writes the API's in-stream error event for a failure found by the exchange (upstream gone, timeout).</summary>
     void WriteError(IBufferWriter<byte> output, string message);
+
+    /// <summary>
+    /// Writes the in-stream error event for an error answer of Ollama's (<paramref name="status"/>) that came after the
+    /// stream had begun, which only happens to a stream opened before Ollama answered (<see cref="IRouteTranslator.StreamKeepAlive"/>).
+    /// APIs whose error events carry a type by status override it; the default is <see cref="WriteError"/>.
+    /// </summary>
+    void WriteUpstreamError(IBufferWriter<byte> output, int status, string message) => WriteError(output, message);
+
+    /// <summary>
+    /// Writes what shows the client the stream is alive while Ollama is silent (Anthropic's <c>ping</c> event, and the
+    /// stream's opening event if it has not been written yet). Called only for routes whose translator asks for it
+    /// (<see cref="IRouteTranslator.StreamKeepAlive"/>); the default writes nothing.
+    /// </summary>
+    void WriteKeepAlive(IBufferWriter<byte> output)
+    {
+    }
 }

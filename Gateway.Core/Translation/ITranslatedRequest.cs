@@ -17,4 +17,10 @@ internal interface ITranslatedRequest
 
     /// <summary>The client's end-user id (OpenAI <c>user</c>, Anthropic <c>metadata.user_id</c>), for attribution only.</summary>
     string? EndUser { get; }
+
+    /// <summary>
+    /// The whole JSON answer when the gateway answers the request itself, without Ollama (Anthropic's
+    /// <c>count_tokens</c> estimate); null (the default) when Ollama is called.
+    /// </summary>
+    byte[]? LocalAnswer => null;
 }

@@ -5,7 +5,7 @@ namespace OllamaGateway.Emulator.Generation;
 /// <summary>
 /// Decides the reply for a chat or generate request, deterministically from the options:
 /// thinking pieces (thinking model and <c>think</c> not false), then either one tool call (chat with tools,
-/// see <see cref="EmulatorOptions.ToolCallReply"/>) or content tokens (JSON for <c>format</c>). Content is cut
+/// see <see cref="EmulatorOptions.ToolCallReply"/>, after its preamble's content tokens if it has one) or content tokens (JSON for <c>format</c>). Content is cut
 /// at the first <c>options.stop</c> string (<c>done_reason:"stop"</c>), and the token total is capped by
 /// <c>options.num_predict</c> when positive (<c>done_reason:"length"</c> if that cut the reply short).
 /// </summary>
@@ -24,6 +24,11 @@ internal static class ReplyPlanner
         var toolCall = chat ? ChooseToolCall(request, options) : null;
         if (toolCall is not null)
         {
+            if (options.ToolCallReply?.Preamble is { } preamble)
+            {
+                pieces.AddRange(Tokenizer.Split(preamble).Select(t => new ReplyPiece(t, null, null)));
+            }
+
             pieces.Add(new ReplyPiece("", null, toolCall));
         }
         else

@@ -43,10 +43,10 @@ internal static class ChatRequestReader
 
                 messageCount++;
                 promptTokens += PromptCounter.Words(content) + PromptCounter.TemplateTokensPerMessage;
-                if (string.Equals(role, "user", StringComparison.OrdinalIgnoreCase))
-                {
-                    lastUser = content;
-                }
+
+                // Only a conversation that ends with the user's words asks for a call by name; after a tool result
+                // (or an assistant turn) the model answers, so an agent's loop of call, result, answer ends.
+                lastUser = string.Equals(role, "user", StringComparison.OrdinalIgnoreCase) ? content : "";
             }
         }
 

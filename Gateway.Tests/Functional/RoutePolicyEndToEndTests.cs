@@ -35,7 +35,7 @@ public sealed class RoutePolicyEndToEndTests : IAsyncLifetime
     [InlineData("GET", "api/nothing")]
     [InlineData("GET", "debug/pprof/")]
     [InlineData("POST", "api/me")]
-    [InlineData("GET", "v1/responses")]
+    [InlineData("GET", "v1/responses/resp_1")]
     public async Task UnknownRoutes_Return404AndAreNotForwarded(string method, string path)
     {
         using var client = _host.CreateClient();

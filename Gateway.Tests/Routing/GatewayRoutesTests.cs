@@ -62,7 +62,7 @@ public sealed class GatewayRoutesTests
     [InlineData("/api/me")]
     [InlineData("/api/signout")]
     [InlineData("/debug/pprof/")]
-    [InlineData("/v1/responses")]
+    [InlineData("/v1/responses/")]
     [InlineData("/v1/models/")]
     [InlineData("/chat/completions")]
     public void PathVariants_AreNotFound(string path)

@@ -10,6 +10,12 @@ internal sealed record OllamaChatMessage
     public required string Content { get; init; }
 
     /// <summary>
+    /// On assistant messages: the model's earlier thinking (Anthropic <c>thinking</c> blocks, Responses <c>reasoning</c>
+    /// items), so templates that render it see it again; null (omitted) otherwise.
+    /// </summary>
+    public string? Thinking { get; init; }
+
+    /// <summary>
     /// Bare base64 of each image, without the <c>data:</c> prefix: native <c>images</c> is Go <c>[]byte</c>, so a
     /// data URI fails to decode there (400 <c>illegal base64 data</c>).
     /// </summary>

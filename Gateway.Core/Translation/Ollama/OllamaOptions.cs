@@ -14,6 +14,9 @@ internal sealed record OllamaOptions
     /// <summary>OpenAI <c>top_p</c>.</summary>
     public double? TopP { get; init; }
 
+    /// <summary>Anthropic <c>top_k</c> (OpenAI has none).</summary>
+    public int? TopK { get; init; }
+
     /// <summary>OpenAI <c>max_completion_tokens</c>, else <c>max_tokens</c>.</summary>
     public int? NumPredict { get; init; }
 
@@ -32,6 +35,6 @@ internal sealed record OllamaOptions
     /// <summary>True when no option is set, so the whole <c>options</c> object can be left out.</summary>
     [JsonIgnore]
     internal bool IsEmpty =>
-        Temperature is null && TopP is null && NumPredict is null && Stop is null && Seed is null
+        Temperature is null && TopP is null && TopK is null && NumPredict is null && Stop is null && Seed is null
         && PresencePenalty is null && FrequencyPenalty is null;
 }

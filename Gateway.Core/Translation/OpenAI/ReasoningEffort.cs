@@ -28,6 +28,12 @@ internal static class ReasoningEffort
             return error;
         }
 
+        return Map(effort, Param, out think);
+    }
+
+    /// <summary>Maps an effort read elsewhere (the Responses API's <c>reasoning.effort</c>); <paramref name="param"/> names it in the 400.</summary>
+    public static TranslationError? Map(string effort, string param, out JsonElement? think)
+    {
         think = effort switch
         {
             "none" => ThinkOff,
@@ -38,7 +44,7 @@ internal static class ReasoningEffort
             _ => null,
         };
         return think is null
-            ? RequestErrors.InvalidValue(Param, $"'{ClientText.Quote(effort)}' is not one of 'none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'.")
+            ? RequestErrors.InvalidValue(param, $"'{ClientText.Quote(effort)}' is not one of 'none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'.")
             : null;
     }
 }
