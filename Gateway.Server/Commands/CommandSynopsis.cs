@@ -13,8 +13,11 @@ namespace OllamaGateway.Server.Commands;
 /// </summary>
 internal static class CommandSynopsis
 {
-    /// <summary>Lines are wrapped before this width, continuing under the command's first option.</summary>
-    private const int Width = 110;
+    /// <summary>
+    /// Lines are wrapped before this width, continuing under the command's first option: wide enough for the
+    /// longest command to take two lines, and fixed, so the text is the same on every terminal and in a file.
+    /// </summary>
+    private const int Width = 100;
 
     /// <summary>The lines as a bad command line shows them: <c>Usage: </c> before the first, aligned below it.</summary>
     public static string Usage(Command command, RootCommand root)

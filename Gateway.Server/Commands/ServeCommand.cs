@@ -6,10 +6,10 @@ using OllamaGateway.Server.Certificates;
 namespace OllamaGateway.Server.Commands;
 
 /// <summary>
-/// <c>serve</c>, the default command: runs the gateway until it is stopped. Every argument it does not know goes to
-/// the host builder as ASP.NET Core reads it (<c>--urls URLS</c>, <c>--environment NAME</c>, and the
-/// <c>--Section:Name=value</c> settings), so it has no options of its own beyond help. A bad setting ends start-up
-/// with one line naming it and exit code 1.
+/// <c>serve</c>, the default command: runs the gateway until it is stopped. Its arguments go to the host builder as
+/// ASP.NET Core reads them: the <c>--Section:Name=value</c> settings, <c>--urls URLS</c> (an option here only so
+/// help and completion know it) and whatever else System.CommandLine does not know (<c>--environment NAME</c>).
+/// A bad setting ends start-up with one line naming it and exit code 1.
 /// </summary>
 internal static class ServeCommand
 {
