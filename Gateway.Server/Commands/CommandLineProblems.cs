@@ -123,6 +123,16 @@ internal static class CommandLineProblems
             return NeedsValue(token);
         }
 
+        return UnknownOption(token, command);
+    }
+
+    /// <summary>
+    /// An option-like token the command does not know: one that another command has "does not apply", anything
+    /// else is unknown. A command's positional argument uses it too, since System.CommandLine gives it any token
+    /// it does not know (<c>keys revoke --bogus</c>).
+    /// </summary>
+    public static string UnknownOption(string token, CommandResult command)
+    {
         var equals = token.IndexOf('=', StringComparison.Ordinal);
         var name = equals > 0 ? token[..equals] : token;
         return OptionExists(RootOf(command).Command, name)

@@ -100,6 +100,16 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Theory]
+    [InlineData("--bogus", "Unknown option '--bogus'.")]
+    [InlineData("--admin", "Option '--admin' does not apply to 'keys revoke'.")]
+    public void OptionWhereRevokeWantsAName_IsAnOptionProblem(string option, string message)
+    {
+        Assert.Equal(2, Run("keys", "revoke", option, "--file", _directory.PathOf("keys.json")));
+
+        Assert.StartsWith(message, _error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("--Gateway:KeysFile=keys.json")]
     [InlineData("--Gateway:KeysFile", "keys.json")]
     public void ServerSettings_AreUnknownOptionsToACommandThatDoesNotReadTheConfiguration(params string[] setting)

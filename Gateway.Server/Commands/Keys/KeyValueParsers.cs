@@ -98,6 +98,14 @@ internal static class KeyValueParsers
     private static string? Name(ArgumentResult result, bool allowPosition)
     {
         var name = result.Tokens[0].Value;
+        if (allowPosition && name.StartsWith('-') && result.Parent is CommandResult command)
+        {
+            // System.CommandLine hands a positional argument any token it does not know, options included; here, as
+            // the command always read it, a word starting with '-' is an option, never a key's name.
+            result.AddError(CommandLineProblems.UnknownOption(name, command));
+            return null;
+        }
+
         if (KeyFileEditor.IsValidName(name) || (allowPosition && IsPositionName(name)))
         {
             return name;
