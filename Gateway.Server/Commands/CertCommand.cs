@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -12,123 +14,84 @@ namespace OllamaGateway.Server.Commands;
 /// </summary>
 internal static class CertCommand
 {
-    public const string Usage = """
-        Usage: Gateway.Server cert create [--host NAME_OR_IP]... [--out DIR] [--days N] [--force]
+    public const string Name = "cert";
 
-          --host NAME_OR_IP  A host name or IP address clients use to reach the gateway; repeat for several.
-                             Default: localhost, 127.0.0.1 and ::1.
-          --out DIR          Where to write gateway.crt.pem, gateway.key.pem, gateway.pfx and gateway.pfx.password.
-                             Default: certs
-          --days N           Days the certificate stays valid, 1 to 825. Default: 365
-          --force            Replace existing files (a running gateway picks up the new certificate by itself).
-        """;
+    /// <summary>Runs <c>cert</c> with these arguments (those after the word <c>cert</c>).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider) =>
+        CommandLine.Run([Name, .. args], new CommandContext(output, error, timeProvider, Directory.GetCurrentDirectory()));
 
-    public static int Run(string[] args) => Run(args, Console.Out, Console.Error, TimeProvider.System);
-
-    internal static int Run(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider)
+    public static Command Create(CommandContext context)
     {
-        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
-        {
-            (args.Length == 0 ? error : output).WriteLine(Usage);
-            return args.Length == 0 ? 2 : 0;
-        }
+        var hosts = CommandOptions.Valued("--host", "NAME_OR_IP",
+            "A host name or IP address clients use to reach the gateway; repeat for several. "
+            + "Default: localhost, 127.0.0.1 and ::1.",
+            Hosts);
+        var directory = CommandOptions.Valued("--out", "DIR",
+            "Where to write gateway.crt.pem, gateway.key.pem, gateway.pfx and gateway.pfx.password.",
+            result => result.Tokens[0].Value);
+        directory.DefaultValueFactory = _ => CertificateFileSet.DefaultDirectory;
+        var days = CommandOptions.Valued("--days", "N",
+            $"Days the certificate stays valid, 1 to {SelfSignedCertificateFactory.MaxValidityDays}.",
+            result => (int)(CommandOptions.WholeNumber(result, "--days", 1, SelfSignedCertificateFactory.MaxValidityDays) ?? 0));
+        days.DefaultValueFactory = _ => SelfSignedCertificateFactory.DefaultValidityDays;
+        var force = CommandOptions.Flag("--force",
+            "Replace existing files (a running gateway picks up the new certificate by itself).");
 
-        if (args[0] != "create")
+        var create = new Command("create", "Make a self-signed certificate and show how clients trust it.")
         {
-            return BadArguments(error, $"Unknown cert command '{args[0]}'.");
-        }
+            hosts, directory, days, force,
+        };
+        create.SetAction(result => MakeCertificate(
+            result.GetValue(hosts) is { Count: > 0 } names ? names : [.. SelfSignedCertificateFactory.DefaultHosts],
+            result.GetRequiredValue(directory), result.GetValue(days), result.GetValue(force), context));
 
+        return new Command(Name, "Make the certificate the gateway serves HTTPS with.") { create, HelpCommand.Create() };
+    }
+
+    private static List<string> Hosts(ArgumentResult result)
+    {
         var hosts = new List<string>();
-        var directory = CertificateFileSet.DefaultDirectory;
-        var days = SelfSignedCertificateFactory.DefaultValidityDays;
-        var force = false;
-        for (var i = 1; i < args.Length; i++)
+        foreach (var host in result.Tokens.Select(token => token.Value))
         {
-            var (name, inlineValue) = SplitOption(args[i]);
-            switch (name)
+            if (SelfSignedCertificateFactory.CheckHost(host) is { } problem)
             {
-                case "--force" when inlineValue is null:
-                    force = true;
-                    break;
-                case "--host" or "--out" or "--days":
-                    var value = inlineValue ?? (i + 1 < args.Length ? args[++i] : null);
-                    if (string.IsNullOrEmpty(value))
-                    {
-                        return BadArguments(error, $"{name} needs a value.");
-                    }
+                result.AddError(problem);
+                return [];
+            }
 
-                    if (name == "--host")
-                    {
-                        var problem = SelfSignedCertificateFactory.CheckHost(value);
-                        if (problem is not null)
-                        {
-                            return BadArguments(error, problem);
-                        }
-
-                        if (!hosts.Contains(value, StringComparer.OrdinalIgnoreCase))
-                        {
-                            hosts.Add(value);
-                        }
-                    }
-                    else if (name == "--out")
-                    {
-                        directory = value;
-                    }
-                    else if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out days)
-                        || days is < 1 or > SelfSignedCertificateFactory.MaxValidityDays)
-                    {
-                        return BadArguments(error, $"--days must be a whole number from 1 to {SelfSignedCertificateFactory.MaxValidityDays} (got '{value}').");
-                    }
-
-                    break;
-                default:
-                    return BadArguments(error, $"Unknown option '{args[i]}'.");
+            if (!hosts.Contains(host, StringComparer.OrdinalIgnoreCase))
+            {
+                hosts.Add(host);
             }
         }
 
-        if (hosts.Count == 0)
-        {
-            hosts.AddRange(SelfSignedCertificateFactory.DefaultHosts);
-        }
+        return hosts;
+    }
 
+    private static int MakeCertificate(IReadOnlyList<string> hosts, string directory, int days, bool force, CommandContext context)
+    {
         var files = CertificateFileSet.InDirectory(directory);
         var existing = CertificateFileWriter.FindExisting(files);
         if (existing.Count > 0 && !force)
         {
-            error.WriteLine($"Not overwriting {string.Join(", ", existing)}; pass --force to replace them.");
+            context.Error.WriteLine($"Not overwriting {string.Join(", ", existing)}; pass --force to replace them.");
             return 1;
         }
 
-        using var certificate = SelfSignedCertificateFactory.Create(hosts, days, timeProvider.GetUtcNow());
+        using var certificate = SelfSignedCertificateFactory.Create(hosts, days, context.Time.GetUtcNow());
         try
         {
             CertificateFileWriter.Write(certificate, files, overwrite: force);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"Cannot write the certificate files: {ex.Message}");
+            context.Error.WriteLine($"Cannot write the certificate files: {ex.Message}");
             return 1;
         }
 
-        PrintInstructions(output, certificate, hosts, files);
+        PrintInstructions(context.Output, certificate, hosts, files);
         return 0;
     }
-
-    private static (string Name, string? Value) SplitOption(string argument)
-    {
-        var equals = argument.IndexOf('=', StringComparison.Ordinal);
-        return argument.StartsWith("--", StringComparison.Ordinal) && equals > 0
-            ? (argument[..equals], argument[(equals + 1)..])
-            : (argument, null);
-    }
-
-    private static int BadArguments(TextWriter error, string problem)
-    {
-        error.WriteLine(problem);
-        error.WriteLine(Usage);
-        return 2;
-    }
-
     private static void PrintInstructions(TextWriter output, X509Certificate2 certificate,
         IReadOnlyList<string> hosts, CertificateFileSet files)
     {

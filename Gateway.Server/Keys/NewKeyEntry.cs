@@ -6,8 +6,8 @@ namespace OllamaGateway.Server.Keys;
 
 /// <summary>
 /// A key entry about to be added to keys.json: only the hash and the display prefix of the key, never the key.
-/// Fields that hold their default (every model, no admin, no expiry, no limits) are left out of the file, so
-/// the entry reads the way a person would write it.
+/// Fields that hold their default (every model, no admin, no metrics, no expiry, no limits) are left out of the
+/// file, and <c>limits</c> holds only the limits that are set, so the entry reads the way a person would write it.
 /// </summary>
 internal sealed record NewKeyEntry(string Name, KeyHash Hash)
 {
@@ -18,6 +18,9 @@ internal sealed record NewKeyEntry(string Name, KeyHash Hash)
     public IReadOnlyList<string>? Models { get; init; }
 
     public bool Admin { get; init; }
+
+    /// <summary>Whether the key may read <c>GET /metrics</c> (<see cref="ApiKey.Metrics"/>).</summary>
+    public bool Metrics { get; init; }
 
     public DateTimeOffset? Expires { get; init; }
 
@@ -51,24 +54,39 @@ internal sealed record NewKeyEntry(string Name, KeyHash Hash)
             entry["admin"] = true;
         }
 
+        if (Metrics)
+        {
+            entry["metrics"] = true;
+        }
+
         if (Expires is { } expires)
         {
             entry["expires"] = FormatExpiry(expires);
         }
 
-        if (Limits.RequestsPerMinute is not null || Limits.ConcurrentRequests is not null)
+        var limits = new JsonObject();
+        if (Limits.RequestsPerMinute is { } perMinute)
         {
-            var limits = new JsonObject();
-            if (Limits.RequestsPerMinute is { } perMinute)
-            {
-                limits["requestsPerMinute"] = perMinute;
-            }
+            limits["requestsPerMinute"] = perMinute;
+        }
 
-            if (Limits.ConcurrentRequests is { } concurrent)
-            {
-                limits["concurrentRequests"] = concurrent;
-            }
+        if (Limits.ConcurrentRequests is { } concurrent)
+        {
+            limits["concurrentRequests"] = concurrent;
+        }
 
+        if (Limits.TokensPerMinute is { } tokensPerMinute)
+        {
+            limits["tokensPerMinute"] = tokensPerMinute;
+        }
+
+        if (Limits.TokensPerDay is { } tokensPerDay)
+        {
+            limits["tokensPerDay"] = tokensPerDay;
+        }
+
+        if (limits.Count > 0)
+        {
             entry["limits"] = limits;
         }
 

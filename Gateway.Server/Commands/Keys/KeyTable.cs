@@ -7,7 +7,8 @@ namespace OllamaGateway.Server.Commands.Keys;
 
 /// <summary>
 /// The <c>keys list</c> table. It shows what tells keys apart and what they may do, and never a key or a hash:
-/// a plain-text entry shows "(plain text)" instead of its first characters.
+/// a plain-text entry shows "(plain text)" instead of its first characters. ADMIN says "metrics" for a key that
+/// is not an admin but may read <c>GET /metrics</c> (an admin always may), so the columns stay as they were.
 /// </summary>
 internal static class KeyTable
 {
@@ -21,7 +22,7 @@ internal static class KeyTable
             key.Name,
             key.IsPlainText ? "(plain text)" : key.Prefix ?? "(hash only)",
             Models(key),
-            key.Admin ? "yes" : "no",
+            Admin(key),
             key.Expires is { } expires ? NewKeyEntry.FormatExpiry(expires) + (expires <= now ? " EXPIRED" : string.Empty) : "never",
             key.Disabled ? "yes" : "no",
             Limits(key.Limits),
@@ -42,7 +43,9 @@ internal static class KeyTable
 
     /// <summary>The rights in one phrase, for the line <c>keys create</c> prints.</summary>
     public static string Describe(ApiKey key) =>
-        $"models {Models(key)}; admin {(key.Admin ? "yes" : "no")}; expires {(key.Expires is { } e ? NewKeyEntry.FormatExpiry(e) : "never")}; limits {Limits(key.Limits)}";
+        $"models {Models(key)}; admin {(key.Admin ? "yes" : "no")}; metrics {(key.Admin || key.Metrics ? "yes" : "no")}; expires {(key.Expires is { } e ? NewKeyEntry.FormatExpiry(e) : "never")}; limits {Limits(key.Limits)}";
+
+    private static string Admin(ApiKey key) => key.Admin ? "yes" : key.Metrics ? "metrics" : "no";
 
     private static string Models(ApiKey key) => key.Models.AllowsAll ? "*" : string.Join(",", key.Models.Patterns);
 
@@ -57,6 +60,16 @@ internal static class KeyTable
         if (limits.ConcurrentRequests is { } concurrent)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"{concurrent} concurrent"));
+        }
+
+        if (limits.TokensPerMinute is { } tokensPerMinute)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{tokensPerMinute} tokens/min"));
+        }
+
+        if (limits.TokensPerDay is { } tokensPerDay)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{tokensPerDay} tokens/day"));
         }
 
         return parts.Count == 0 ? "none" : string.Join(", ", parts);
