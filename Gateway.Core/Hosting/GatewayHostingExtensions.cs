@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -10,6 +11,7 @@ using OllamaGateway.Limits;
 using OllamaGateway.Pipeline;
 using OllamaGateway.Routing;
 using OllamaGateway.Usage;
+using OllamaGateway.Usage.Ledger;
 using OllamaGateway.Validation;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -66,12 +68,36 @@ public static class GatewayHostingExtensions
             sp.GetServices<IRequestRecordSink>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GatewayPipeline>>()));
+        AddUsage(builder);
         services.AddHostedService<GatewayStartupCheck>();
 
         // With several Ollama servers: probes and model lists, read once before serving, then on timers (both hosts).
         services.AddHostedService(sp => sp.GetRequiredService<UpstreamMonitor>());
         services.AddOptions<HostOptions>().Configure<IOptions<GatewayOptions>>((host, gateway) => host.ShutdownTimeout = gateway.Value.ShutdownDrainPeriod);
         return builder;
+    }
+
+    // The access log and the usage ledger are sinks of the request record, registered only when on; the ledger's writer
+    // is a hosted service, started before the server takes requests and stopped after it (draining its queue).
+    private static void AddUsage(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, UsageOptionsValidator>());
+        if (options.AccessLog.Enabled)
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestRecordSink, AccessLogSink>());
+        }
+
+        var location = new UsageLedgerLocation(options, UsageLedgerLocation.RunsInFunctionsWorker(builder.Configuration), builder.Environment.ContentRootPath);
+        services.TryAddSingleton(location);
+        if (location.Enabled && !location.IsFunctionsWorker)
+        {
+            services.TryAddSingleton<UsageLedgerWriter>();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestRecordSink, UsageLedgerWriter>(sp => sp.GetRequiredService<UsageLedgerWriter>()));
+            services.TryAddSingleton<IUsageReportSource>(sp => sp.GetRequiredService<UsageLedgerWriter>().Ledger);
+            services.AddHostedService(sp => sp.GetRequiredService<UsageLedgerWriter>());
+        }
     }
 
     /// <summary>Hands every request to the gateway pipeline; the pipeline does its own routing.</summary>

@@ -57,7 +57,15 @@ public sealed partial class GatewayPipeline
 
         var token = context.RequestAborted;
         var match = GatewayRoutes.Match(context.Request.Method, context.Request.Path.Value);
-        var record = new RequestRecord(_timeProvider) { Route = match.Route, Surface = match.Surface };
+        var request = context.Request;
+        var record = new RequestRecord(_timeProvider)
+        {
+            Route = match.Route,
+            Surface = match.Surface,
+            Method = request.Method,
+            Path = request.Path.Value,
+            ClientAddress = context.Connection.RemoteIpAddress,
+        };
         context.Features.Set(record);
         try
         {

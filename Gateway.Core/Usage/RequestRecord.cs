@@ -41,6 +41,15 @@ internal sealed class RequestRecord
     /// <summary>The name of the key that authenticated (never the key itself), or null.</summary>
     public string? KeyName => Key?.Name;
 
+    /// <summary>The request's method.</summary>
+    public string? Method { get; set; }
+
+    /// <summary>The request's path, without its query string (a client value: only logged when the route is known).</summary>
+    public string? Path { get; set; }
+
+    /// <summary>The client's address, as the host saw it.</summary>
+    public System.Net.IPAddress? ClientAddress { get; set; }
+
     /// <summary>The route row, or null for an unknown path.</summary>
     public GatewayRoute? Route { get; set; }
 

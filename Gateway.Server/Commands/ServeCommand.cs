@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Options;
 using OllamaGateway.Auth;
 using OllamaGateway.Server.Certificates;
+using OllamaGateway.Usage.Ledger;
 
 namespace OllamaGateway.Server.Commands;
 
@@ -88,6 +89,11 @@ internal static class ServeCommand
             return 1;
         }
         catch (CertificateConfigurationException ex)
+        {
+            context.Error.WriteLine($"Configuration error: {ex.Message}");
+            return 1;
+        }
+        catch (UsageLedgerException ex)
         {
             context.Error.WriteLine($"Configuration error: {ex.Message}");
             return 1;

@@ -90,7 +90,7 @@ public sealed class SqliteUsageLedger : IUsageReportSource, IDisposable
                 model.Value = (object?)entry.Model ?? DBNull.Value;
                 upstream.Value = (object?)entry.Upstream ?? DBNull.Value;
                 status.Value = entry.Status;
-                outcome.Value = OutcomeName(entry.Outcome);
+                outcome.Value = RequestOutcomeNames.Of(entry.Outcome);
                 reason.Value = (object?)entry.Reason ?? DBNull.Value;
                 prompt.Value = entry.PromptTokens;
                 completion.Value = entry.CompletionTokens;
@@ -153,16 +153,6 @@ public sealed class SqliteUsageLedger : IUsageReportSource, IDisposable
             _writer = null;
         }
     }
-
-    internal static string OutcomeName(RequestOutcome outcome) => outcome switch
-    {
-        RequestOutcome.Completed => "completed",
-        RequestOutcome.ClientClosed => "client_closed",
-        RequestOutcome.UpstreamError => "upstream_error",
-        RequestOutcome.Timeout => "timeout",
-        RequestOutcome.Refused => "refused",
-        _ => "unknown",
-    };
 
     private static UsageRow ReadRow(SqliteDataReader reader, IReadOnlyList<UsageGrouping> by)
     {

@@ -33,7 +33,16 @@ internal sealed partial class UsageLedgerWriter : BackgroundService, IRequestRec
     public UsageLedgerWriter(UsageLedgerLocation location, IOptions<GatewayOptions> options, TimeProvider time, ILogger<UsageLedgerWriter> logger)
     {
         var usage = options.Value.Usage;
-        _ledger = SqliteUsageLedger.OpenForWriting(location.Path);
+        try
+        {
+            _ledger = SqliteUsageLedger.OpenForWriting(location.Path);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            // A ledger that cannot be written is found at start-up, with the setting to change, never on a request.
+            throw new UsageLedgerException($"Gateway:Usage:Path: cannot write the usage ledger '{location.Path}' ({ex.Message}). Point Gateway:Usage:Path at a writable file, or set Gateway:Usage:Enabled=false.", ex);
+        }
+
         _queue = Channel.CreateBounded<UsageEntry>(new BoundedChannelOptions(usage.QueueCapacity)
         {
             SingleReader = true,

@@ -6,9 +6,8 @@ namespace OllamaGateway.Usage.Ledger;
 /// <summary>The ledger's report queries: one <c>GROUP BY</c> over the chosen groupings, and the totals.</summary>
 internal static class UsageSql
 {
-    private const string Counters = """
-        COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(CASE WHEN outcome <> 'completed' THEN 1 ELSE 0 END)
-        """;
+    private const string Counters =
+        "COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(CASE WHEN outcome <> '" + RequestOutcomeNames.Completed + "' THEN 1 ELSE 0 END)";
 
     /// <summary>The rows' query: the grouping columns in the query's order, then the counters.</summary>
     public static string Rows(UsageQuery query)
