@@ -1,6 +1,7 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using OllamaGateway.Usage;
+using OllamaGateway.Usage.Metrics;
 
 namespace OllamaGateway.Forwarding;
 
@@ -25,6 +26,8 @@ internal static class NdjsonRelay
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
         var atLineStart = true;
+        var metrics = GatewayMetrics.Of(context);
+        metrics?.StreamOpened(record);
         try
         {
             await using var source = await upstream.Content.ReadAsStreamAsync(clientAborted);
@@ -70,6 +73,7 @@ internal static class NdjsonRelay
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            metrics?.StreamClosed();
         }
     }
 

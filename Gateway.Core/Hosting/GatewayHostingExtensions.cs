@@ -10,6 +10,8 @@ using OllamaGateway.Limits;
 using OllamaGateway.Pipeline;
 using OllamaGateway.Routing;
 using OllamaGateway.Usage;
+using OllamaGateway.Usage.Metrics;
+using OllamaGateway.Usage.Metrics.Prometheus;
 using OllamaGateway.Validation;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -46,6 +48,11 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton<ModelsHandler>();
         services.TryAddSingleton<ReadinessProbe>();
         services.TryAddSingleton<GatewayHandlers>();
+        services.AddMetrics();
+        services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<PrometheusCollector>();
+        services.TryAddSingleton<MetricsHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestRecordSink, MetricsRecordSink>());
         services.TryAddSingleton<KeyLimiter>();
         services.TryAddSingleton<AuthFailureThrottle>();
         services.TryAddSingleton<RequestFraming>();

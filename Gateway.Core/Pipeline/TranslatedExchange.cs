@@ -10,6 +10,7 @@ using OllamaGateway.Translation;
 using OllamaGateway.Translation.Ollama;
 using OllamaGateway.Validation;
 using OllamaGateway.Usage;
+using OllamaGateway.Usage.Metrics;
 
 namespace OllamaGateway.Pipeline;
 
@@ -199,6 +200,8 @@ internal sealed partial class TranslatedExchange(
         response.Headers["X-Accel-Buffering"] = "no";
 
         var output = response.BodyWriter;
+        var metrics = GatewayMetrics.Of(context);
+        metrics?.StreamOpened(record);
         try
         {
             await using var upstreamStream = await upstreamResponse.Content.ReadAsStreamAsync(activity.Token);
@@ -253,6 +256,8 @@ internal sealed partial class TranslatedExchange(
                 // Cut short: Ollama's counts never came. Its prompt count is unknown; its output, about a token a chunk.
                 record.EstimateCompletion(translator.ContentChunks);
             }
+
+            metrics?.StreamClosed();
         }
     }
 
