@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,6 +28,7 @@ public static class MetricsExport
             return builder;
         }
 
+        var credential = ManagedIdentityFor(configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddMeter(GatewayMeter.Name);
@@ -36,9 +39,39 @@ public static class MetricsExport
 
             if (!string.IsNullOrWhiteSpace(applicationInsights))
             {
-                metrics.AddAzureMonitorMetricExporter(options => options.ConnectionString = applicationInsights);
+                metrics.AddAzureMonitorMetricExporter(options =>
+                {
+                    options.ConnectionString = applicationInsights;
+                    options.Credential = credential;
+                });
             }
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The credential Application Insights' <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> asks for:
+    /// <c>Authorization=AAD</c> signs in with the app's managed identity (<c>ClientId=…</c> names a user-assigned one,
+    /// as the Bicep template writes it); absent or anything else, null (the connection string's key is used). With
+    /// local authentication off, Application Insights accepts only such signed-in telemetry.
+    /// </summary>
+    public static TokenCredential? ManagedIdentityFor(string? authenticationString)
+    {
+        string? clientId = null;
+        var aad = false;
+        foreach (var part in (authenticationString ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var (name, value) = part.IndexOf('=') is var equals and > 0 ? (part[..equals].Trim(), part[(equals + 1)..].Trim()) : (part, string.Empty);
+            if (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                aad = value.Equals("AAD", StringComparison.OrdinalIgnoreCase);
+            }
+            else if (name.Equals("ClientId", StringComparison.OrdinalIgnoreCase) && value.Length > 0)
+            {
+                clientId = value;
+            }
+        }
+
+        return aad ? new ManagedIdentityCredential(clientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId)) : null;
     }
 }

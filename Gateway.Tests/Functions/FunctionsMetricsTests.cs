@@ -89,4 +89,20 @@ public sealed class FunctionsMetricsTests
 
         Assert.Null(services.GetService<OpenTelemetry.Metrics.MeterProvider>());
     }
+
+    [Theory]
+    [InlineData("ClientId=00000000-0000-0000-0000-000000000001;Authorization=AAD", true)]
+    [InlineData("Authorization=AAD", true)]
+    [InlineData(" authorization = aad ; ", true)]
+    [InlineData(null, false)]
+    [InlineData("", false)]
+    [InlineData("ClientId=00000000-0000-0000-0000-000000000001", false)]
+    [InlineData("Authorization=Key", false)]
+    public void AuthenticationString_SignsInWithTheManagedIdentityOnlyForAad(string? authenticationString, bool managedIdentity)
+    {
+        var credential = MetricsExport.ManagedIdentityFor(authenticationString);
+
+        Assert.Equal(managedIdentity, credential is Azure.Identity.ManagedIdentityCredential);
+        Assert.Equal(managedIdentity, credential is not null);
+    }
 }
