@@ -106,7 +106,8 @@ internal sealed class GatewayMetrics
     /// <summary>Measures a finished request. Called once per request by <see cref="MetricsRecordSink"/>.</summary>
     public void Record(RequestRecord record)
     {
-        var streamed = _streams.Remove(record);
+        // Reading first: a lookup takes no lock, and most requests are not streams.
+        var streamed = _streams.TryGetValue(record, out _) && _streams.Remove(record);
         var key = record.KeyName ?? MetricLabels.NoKey;
         if (_requests.Enabled)
         {
