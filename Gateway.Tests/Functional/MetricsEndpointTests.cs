@@ -113,6 +113,8 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
 
         var exposition = await MetricsScrape.WaitForAsync(_host.BaseAddress, AdminKey, text =>
             MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"-\",route=\"/api/tags\",status=\"401\"}") == 1
+            && MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"alice\",route=\"/api/pull\",status=\"403\"}") == 1
+            && MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"alice\",route=\"/v1/chat/completions\",status=\"200\"}") == 1
             && MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"alice\",route=\"/v1/chat/completions\",status=\"404\"}") == 1
             && MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"alice\",route=\"unknown\",status=\"404\"}") == 1
             && MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"-\",route=\"/healthz\",status=\"200\"}") == 1);
@@ -157,8 +159,8 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         await response.Content.ReadAsStringAsync();
 
         var exposition = await MetricsScrape.WaitForAsync(_host.BaseAddress, ScraperKey, text =>
-            MetricsScrape.Value(text, "ollama_gateway_upstream_errors_total{reason=\"stream_broken\",upstream=\"default\"}") == 1);
-        Assert.Equal(1, MetricsScrape.Value(exposition, "ollama_gateway_requests_total{key=\"alice\",route=\"/api/chat\",status=\"200\"}"));
+            MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"alice\",route=\"/api/chat\",status=\"200\"}") == 1);
+        Assert.Equal(1, MetricsScrape.Value(exposition, "ollama_gateway_upstream_errors_total{reason=\"stream_broken\",upstream=\"default\"}"));
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

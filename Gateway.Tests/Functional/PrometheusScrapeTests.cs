@@ -26,7 +26,8 @@ public sealed class PrometheusScrapeTests
         await new ChatClient("llama3.2", new ApiKeyCredential(AliceKey), options).CompleteChatAsync([new UserChatMessage("Hello Prometheus")]);
         await new EmbeddingClient("nomic-embed-text", new ApiKeyCredential(AliceKey), options).GenerateEmbeddingsAsync(["one", "two"]);
         var exposition = await MetricsScrape.WaitForAsync(host.BaseAddress, ScraperKey, text =>
-            MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"alice\",route=\"/v1/embeddings\",status=\"200\"}") == 1);
+            MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"alice\",route=\"/v1/embeddings\",status=\"200\"}") == 1
+            && MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"alice\",route=\"/v1/chat/completions\",status=\"200\"}") == 1);
         var outputTokens = MetricsScrape.Value(exposition, "ollama_gateway_tokens_total{key=\"alice\",model=\"llama3.2:latest\",type=\"output\"}");
         Assert.True(outputTokens > 0);
 

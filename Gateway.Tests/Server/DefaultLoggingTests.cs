@@ -70,7 +70,8 @@ public sealed class DefaultLoggingTests
         // The metrics, once every request above is counted (each is published just after its answer).
         var metrics = await MetricsScrape.WaitForAsync(address, RightKey, text =>
             MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"probe\",route=\"/v1/embeddings\",status=\"404\"}") == 1
-            && MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"-\",route=\"unknown\",status=\"401\"}") == 1);
+            && MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"-\",route=\"unknown\",status=\"401\"}") == 1
+            && MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"-\",route=\"/api/tags\",status=\"401\"}") == 4);
         Assert.Equal(5, MetricsScrape.Value(metrics, "ollama_gateway_refusals_total{key=\"-\",reason=\"invalid_key\"}") + MetricsScrape.Value(metrics, "ollama_gateway_refusals_total{key=\"-\",reason=\"missing_key\"}"));
 
         Assert.True(await gateway.StopAsync(s_timeout), $"The gateway did not stop:\n{gateway.Output}");

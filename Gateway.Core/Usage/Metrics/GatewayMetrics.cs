@@ -109,16 +109,6 @@ internal sealed class GatewayMetrics
         // Reading first: a lookup takes no lock, and most requests are not streams.
         var streamed = _streams.TryGetValue(record, out _) && _streams.Remove(record);
         var key = record.KeyName ?? MetricLabels.NoKey;
-        if (_requests.Enabled)
-        {
-            _requests.Add(1, new TagList
-            {
-                { "key", key },
-                { "route", record.Route?.Name ?? MetricLabels.UnknownRoute },
-                { "status", MetricLabels.Status(record.Status) },
-            });
-        }
-
         if (record.Outcome == RequestOutcome.Refused && _refusals.Enabled)
         {
             _refusals.Add(1, new TagList { { "key", key }, { "reason", MetricLabels.Reason(record.Reason) } });
@@ -130,16 +120,25 @@ internal sealed class GatewayMetrics
         }
 
         var operation = record.Route?.Operation;
-        if (operation is null && record.PromptTokens == 0 && record.CompletionTokens == 0)
+        if (operation is not null || record.PromptTokens > 0 || record.CompletionTokens > 0)
         {
-            return;
+            var model = MetricLabels.Model(record);
+            RecordTokens(key, model, record);
+            if (operation is not null)
+            {
+                RecordGenAI(operation, model, streamed, record);
+            }
         }
 
-        var model = MetricLabels.Model(record);
-        RecordTokens(key, model, record);
-        if (operation is not null)
+        // Last, so whoever sees a request counted also sees everything else it measured.
+        if (_requests.Enabled)
         {
-            RecordGenAI(operation, model, streamed, record);
+            _requests.Add(1, new TagList
+            {
+                { "key", key },
+                { "route", record.Route?.Name ?? MetricLabels.UnknownRoute },
+                { "status", MetricLabels.Status(record.Status) },
+            });
         }
     }
 
