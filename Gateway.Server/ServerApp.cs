@@ -24,6 +24,7 @@ internal static class ServerApp
         InlineIo.Apply(builder.WebHost);
         builder.AddServerTls();
         builder.AddGateway();
+        MetricsExport.AddTo(builder);
         return builder;
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using OllamaGateway.Translation.Ollama;
 using OllamaGateway.Usage;
+using OllamaGateway.Usage.Metrics;
 
 namespace OllamaGateway.Forwarding;
 
@@ -30,11 +31,13 @@ internal static class NativeAnswerRelay
     /// <param name="stream">True for NDJSON: flush each read, end a broken stream with an error line.</param>
     /// <param name="idleTimeout">How long Ollama may stay silent between reads.</param>
     /// <param name="failures">Where a broken answer is reported.</param>
+    /// <param name="metrics">Counts the stream among the open ones while it lasts, when given.</param>
     /// <param name="clientAborted">The client's token, not YARP's activity token, which would end streams longer than it.</param>
-    public static async Task CopyAsync(HttpContext context, HttpResponseMessage upstream, bool stream, TimeSpan idleTimeout, UpstreamFailureLog failures, CancellationToken clientAborted)
+    public static async Task CopyAsync(HttpContext context, HttpResponseMessage upstream, bool stream, TimeSpan idleTimeout, UpstreamFailureLog failures, GatewayMetrics? metrics, CancellationToken clientAborted)
     {
         var record = context.Features.Get<RequestRecord>();
         var usage = record is null ? null : new OllamaUsageScanner();
+        metrics?.StreamOpened(record);
         var body = context.Response.Body;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
@@ -95,6 +98,9 @@ internal static class NativeAnswerRelay
             {
                 Account(record, usage, stream);
             }
+
+            // Last: time per output token needs the record's counts, set just above.
+            metrics?.StreamClosed();
         }
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using OllamaGateway.Errors;
 using OllamaGateway.Usage;
+using OllamaGateway.Usage.Metrics;
 using OllamaGateway.Routing;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -21,6 +22,7 @@ internal sealed class PassthroughTransformer : HttpTransformer
     private readonly bool _scrubServerErrors;
     private readonly TimeSpan _idleTimeout;
     private readonly UpstreamFailureLog _failures;
+    private readonly GatewayMetrics? _metrics;
     private readonly bool _routed;
 
     private static readonly string[] s_allowedRequestHeaders =
@@ -39,15 +41,17 @@ internal sealed class PassthroughTransformer : HttpTransformer
     /// </param>
     /// <param name="idleTimeout">How long an NDJSON stream may stay silent between chunks.</param>
     /// <param name="failures">Where a stream that breaks off is reported (with several servers, the answering server's log).</param>
+    /// <param name="metrics">Counts open streams, when given.</param>
     /// <param name="routed">
     /// True when there are several Ollama servers: a request that may fail over (<see cref="UpstreamAttempt"/>) has a 503
     /// held back, before any of it reaches the client, when another server can answer instead.
     /// </param>
-    public PassthroughTransformer(bool scrubServerErrors, TimeSpan idleTimeout, UpstreamFailureLog failures, bool routed = false)
+    public PassthroughTransformer(bool scrubServerErrors, TimeSpan idleTimeout, UpstreamFailureLog failures, GatewayMetrics? metrics = null, bool routed = false)
     {
         _scrubServerErrors = scrubServerErrors;
         _idleTimeout = idleTimeout;
         _failures = failures;
+        _metrics = metrics;
         _routed = routed;
     }
 
@@ -106,7 +110,7 @@ internal sealed class PassthroughTransformer : HttpTransformer
             var stream = NativeAnswerRelay.IsNdjson(proxyResponse);
             if (stream || (record?.Route?.Operation is not null && NativeAnswerRelay.IsJson(proxyResponse)))
             {
-                await NativeAnswerRelay.CopyAsync(httpContext, proxyResponse, stream, _idleTimeout, attempt?.Upstream.Failures ?? _failures, httpContext.RequestAborted);
+                await NativeAnswerRelay.CopyAsync(httpContext, proxyResponse, stream, _idleTimeout, attempt?.Upstream.Failures ?? _failures, stream ? _metrics : null, httpContext.RequestAborted);
                 return false;
             }
         }

@@ -12,6 +12,8 @@ using OllamaGateway.Pipeline;
 using OllamaGateway.Routing;
 using OllamaGateway.Usage;
 using OllamaGateway.Usage.Ledger;
+using OllamaGateway.Usage.Metrics;
+using OllamaGateway.Usage.Metrics.Prometheus;
 using OllamaGateway.Validation;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -53,6 +55,18 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton<ModelsHandler>();
         services.TryAddSingleton<ReadinessProbe>();
         services.TryAddSingleton<GatewayHandlers>();
+        services.AddMetrics();
+        services.TryAddSingleton(sp =>
+        {
+            // Per-upstream series read the upstream set's state when Prometheus or an exporter collects.
+            var metrics = new GatewayMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+            var upstreams = sp.GetRequiredService<UpstreamSet>();
+            metrics.ObserveUpstreams(() => upstreams.Statuses().Select(status => new UpstreamObservation(status.Name, status.Healthy, status.InFlight)));
+            return metrics;
+        });
+        services.TryAddSingleton<PrometheusCollector>();
+        services.TryAddSingleton<MetricsHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestRecordSink, MetricsRecordSink>());
         services.TryAddSingleton<KeyLimiter>();
         services.TryAddSingleton<AuthFailureThrottle>();
         services.TryAddSingleton<ITokenBudget, InProcessTokenBudget>();

@@ -162,7 +162,12 @@ public sealed partial class GatewayPipeline
             return ErrorResponder.WriteAsync(context, route.Surface, GatewayError.Forbidden);
         }
 
-        if (route.Kind is RouteKind.Metrics or RouteKind.UsageReport or RouteKind.OwnUsageReport)
+        if (route.Kind == RouteKind.Metrics)
+        {
+            return _handlers.Metrics.HandleAsync(context, key, route, token);
+        }
+
+        if (route.Kind is RouteKind.UsageReport or RouteKind.OwnUsageReport)
         {
             // The gateway's own routes (being built): never forwarded.
             return ErrorResponder.WriteAsync(context, match.Surface, GatewayError.RouteNotFound);

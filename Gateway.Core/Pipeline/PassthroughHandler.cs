@@ -4,6 +4,7 @@ using OllamaGateway.Auth;
 using OllamaGateway.Errors;
 using OllamaGateway.Forwarding;
 using OllamaGateway.Routing;
+using OllamaGateway.Usage.Metrics;
 using Yarp.ReverseProxy.Forwarder;
 using OllamaGateway.Usage;
 
@@ -16,15 +17,15 @@ namespace OllamaGateway.Pipeline;
 /// <see cref="UpstreamRouter"/> picks one, and a request that fails before any byte reached the client (refused or reset
 /// connection, a 503 held back by the transformer) is sent once to another server that has the model.
 /// </summary>
-internal sealed partial class PassthroughHandler(IHttpForwarder forwarder, UpstreamRouter router, ILogger<PassthroughHandler> logger)
+internal sealed partial class PassthroughHandler(IHttpForwarder forwarder, UpstreamRouter router, GatewayMetrics metrics, ILogger<PassthroughHandler> logger)
 {
     private readonly UpstreamSet _upstreams = router.Upstreams;
 
     /// <summary>For admin keys: Ollama's answers come back exactly as Ollama wrote them.</summary>
-    public PassthroughTransformer ForAdmins { get; } = new(scrubServerErrors: false, router.Upstreams.All[0].IdleTimeout, router.Upstreams.All[0].Failures, routed: router.Upstreams.IsSeveral);
+    public PassthroughTransformer ForAdmins { get; } = new(scrubServerErrors: false, router.Upstreams.All[0].IdleTimeout, router.Upstreams.All[0].Failures, metrics, routed: router.Upstreams.IsSeveral);
 
     /// <summary>For other keys: Ollama's 5xx error text is replaced.</summary>
-    public PassthroughTransformer ForUsers { get; } = new(scrubServerErrors: true, router.Upstreams.All[0].IdleTimeout, router.Upstreams.All[0].Failures, routed: router.Upstreams.IsSeveral);
+    public PassthroughTransformer ForUsers { get; } = new(scrubServerErrors: true, router.Upstreams.All[0].IdleTimeout, router.Upstreams.All[0].Failures, metrics, routed: router.Upstreams.IsSeveral);
 
     /// <summary>Forwards the request to the Ollama server for <paramref name="model"/> (null: a request that names none).</summary>
     public async Task HandleAsync(HttpContext context, GatewayRoute route, ApiKey key, string? model, CancellationToken cancellationToken, HttpTransformer? transformer = null)

@@ -11,6 +11,7 @@ using OllamaGateway.Translation;
 using OllamaGateway.Translation.Ollama;
 using OllamaGateway.Validation;
 using OllamaGateway.Usage;
+using OllamaGateway.Usage.Metrics;
 
 namespace OllamaGateway.Pipeline;
 
@@ -23,7 +24,7 @@ namespace OllamaGateway.Pipeline;
 /// pure, and all of the I/O is here. Each step that fails has answered the client and noted why on the request record.
 /// </summary>
 internal sealed partial class TranslatedExchange(
-    UpstreamRouter router, RequestGuardSettings guard, BodyLimits limits, IOptions<GatewayOptions> options, TimeProvider timeProvider, ILogger<TranslatedExchange> logger)
+    UpstreamRouter router, RequestGuardSettings guard, BodyLimits limits, IOptions<GatewayOptions> options, GatewayMetrics metrics, TimeProvider timeProvider, ILogger<TranslatedExchange> logger)
 {
     private const int MaxErrorBodyBytes = 64 * 1024;
     private static readonly System.Net.Http.Headers.MediaTypeHeaderValue s_json = new("application/json");
@@ -365,6 +366,7 @@ internal sealed partial class TranslatedExchange(
 
         var output = response.BodyWriter;
         using var ticks = keepAlive is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        metrics.StreamOpened(record);
         try
         {
             var tick = keepAlive is { } first ? Task.Delay(first, timeProvider, ticks!.Token) : null;
@@ -426,6 +428,8 @@ internal sealed partial class TranslatedExchange(
                 // Cut short: Ollama's counts never came. Its prompt count is unknown; its output, about a token a chunk.
                 record.EstimateCompletion(translator.ContentChunks);
             }
+
+            metrics.StreamClosed();
         }
     }
 

@@ -8,9 +8,9 @@ using OllamaGateway.Tests.Deployment;
 namespace OllamaGateway.Tests.Server;
 
 /// <summary>
-/// Secrets reach the gateway in query strings, paths and headers, and none of them may reach its log. This runs the
-/// real server process as a user starts it (no logging settings, production environment) and reads everything it
-/// writes to stdout and stderr.
+/// Secrets reach the gateway in query strings, paths, headers and bodies, and none of them may reach its log or its
+/// metrics. This runs the real server process as a user starts it (no logging settings, production environment),
+/// reads everything it writes to stdout and stderr, and reads <c>GET /metrics</c> as Prometheus would.
 /// </summary>
 public sealed class DefaultLoggingTests
 {
@@ -23,15 +23,16 @@ public sealed class DefaultLoggingTests
     private const string HeaderSecret = "secret-header-value-0123456789";
     private const string CookieSecret = "secret-cookie-value-0123456789";
     private const string ForwardedQuerySecret = "secret-forwarded-query-0123456789";
+    private const string ModelBodySecret = "sk-secret-model-in-body-0123456789";
 
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task DefaultLogging_WritesNoQueryStringPathOrHeaderSecret()
+    public async Task DefaultLoggingAndMetrics_CarryNoQueryStringPathHeaderOrBodySecret()
     {
         await using var emulator = await OllamaEmulator.StartAsync();
         using var directory = new TempDirectory();
-        File.WriteAllText(directory.PathOf("keys.json"), $$"""{"keys": [{"name": "probe", "hash": "sha256:{{Sha256Hex(RightKey)}}"}]}""");
+        File.WriteAllText(directory.PathOf("keys.json"), $$"""{"keys": [{"name": "probe", "hash": "sha256:{{Sha256Hex(RightKey)}}", "metrics": true}]}""");
 
         // The server exactly as built, started from the folder holding keys.json, with no logging settings at all.
         await using var gateway = GatewayProcess.Start(DotnetCli.HostPath, directory.Path,
@@ -61,6 +62,18 @@ public sealed class DefaultLoggingTests
             ("Authorization", $"Bearer {RightKey}"), ("X-Custom-Token", HeaderSecret)));
         Assert.Contains(emulator.Requests, recorded => recorded.Path == "/api/tags");
 
+        // A model name that is a secret, native and translated: Ollama does not have it, so it must not become a label.
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(client, HttpMethod.Post, "/api/chat", ModelBody(), ("Authorization", $"Bearer {RightKey}")));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(client, HttpMethod.Post, "/v1/chat/completions", ModelBody(), ("Authorization", $"Bearer {RightKey}")));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(client, HttpMethod.Post, "/v1/embeddings", $$"""{"model":"{{ModelBodySecret}}","input":"x"}""", ("x-api-key", RightKey)));
+
+        // The metrics, once every request above is counted (each is published just after its answer).
+        var metrics = await MetricsScrape.WaitForAsync(address, RightKey, text =>
+            MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"probe\",route=\"/v1/embeddings\",status=\"404\"}") == 1
+            && MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"-\",route=\"unknown\",status=\"401\"}") == 1
+            && MetricsScrape.Value(text, "ollama_gateway_requests_total{key=\"-\",route=\"/api/tags\",status=\"401\"}") == 4);
+        Assert.Equal(5, MetricsScrape.Value(metrics, "ollama_gateway_refusals_total{key=\"-\",reason=\"invalid_key\"}") + MetricsScrape.Value(metrics, "ollama_gateway_refusals_total{key=\"-\",reason=\"missing_key\"}"));
+
         Assert.True(await gateway.StopAsync(s_timeout), $"The gateway did not stop:\n{gateway.Output}");
         var output = gateway.Output;
 
@@ -70,11 +83,24 @@ public sealed class DefaultLoggingTests
         {
             Assert.False(output.Contains(secret, StringComparison.Ordinal), $"'{secret}' was written to the log:\n{output}");
         }
+
+        foreach (var secret in (string[])[RightKey, WrongBearer, WrongXApiKey, WrongApiKey, PathSecret, ModelPathSecret, HeaderSecret, CookieSecret, ForwardedQuerySecret, ModelBodySecret])
+        {
+            Assert.False(metrics.Contains(secret, StringComparison.Ordinal), $"'{secret}' is in the metrics:\n{metrics}");
+        }
     }
 
-    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, HttpMethod method, string pathAndQuery, params (string Name, string Value)[] headers)
+    private static Task<HttpStatusCode> StatusAsync(HttpClient client, HttpMethod method, string pathAndQuery, params (string Name, string Value)[] headers) =>
+        StatusAsync(client, method, pathAndQuery, null, headers);
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, HttpMethod method, string pathAndQuery, string? jsonBody, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(method, new Uri(pathAndQuery, UriKind.Relative));
+        if (jsonBody is not null)
+        {
+            request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
+        }
+
         foreach (var (name, value) in headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
@@ -83,6 +109,8 @@ public sealed class DefaultLoggingTests
         using var response = await client.SendAsync(request);
         return response.StatusCode;
     }
+
+    private static string ModelBody() => $$"""{"model":"{{ModelBodySecret}}","messages":[{"role":"user","content":"hi"}]}""";
 
     private static string Sha256Hex(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OllamaGateway.Configuration;
+using OllamaGateway.Usage.Metrics;
 
 namespace OllamaGateway.Usage.Ledger;
 
@@ -23,6 +24,7 @@ internal sealed partial class UsageLedgerWriter : BackgroundService, IRequestRec
     private readonly SqliteUsageLedger _ledger;
     private readonly Channel<UsageEntry> _queue;
     private readonly TimeSpan _retention;
+    private readonly GatewayMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<UsageLedgerWriter> _logger;
     private long _dropped;
@@ -30,7 +32,7 @@ internal sealed partial class UsageLedgerWriter : BackgroundService, IRequestRec
     private long _lastDropLog = long.MinValue;
     private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
 
-    public UsageLedgerWriter(UsageLedgerLocation location, IOptions<GatewayOptions> options, TimeProvider time, ILogger<UsageLedgerWriter> logger)
+    public UsageLedgerWriter(UsageLedgerLocation location, IOptions<GatewayOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<UsageLedgerWriter> logger)
     {
         var usage = options.Value.Usage;
         try
@@ -49,8 +51,10 @@ internal sealed partial class UsageLedgerWriter : BackgroundService, IRequestRec
             FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of evicting a queued row
         });
         _retention = TimeSpan.FromDays(usage.RetentionDays);
+        _metrics = metrics;
         _time = time;
         _logger = logger;
+        metrics.ObserveLedgerQueue(() => QueueDepth);
     }
 
     /// <summary>Rows waiting to be written.</summary>
@@ -74,6 +78,7 @@ internal sealed partial class UsageLedgerWriter : BackgroundService, IRequestRec
         }
 
         var dropped = Interlocked.Increment(ref _dropped);
+        _metrics.LedgerDropped(1);
         var now = _time.GetTimestamp();
         var last = Interlocked.Read(ref _lastDropLog);
         if ((last == long.MinValue || _time.GetElapsedTime(last, now) >= s_dropLogEvery) && Interlocked.CompareExchange(ref _lastDropLog, now, last) == last)
