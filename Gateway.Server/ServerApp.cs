@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using OllamaGateway.Hosting;
@@ -15,6 +18,13 @@ internal static class ServerApp
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
+
+        // The slim builder pins the console to its simple formatter; the full console logger takes every formatter, and
+        // binding Logging:Console once more, last, lets configuration choose: FormatterName=json makes each line one
+        // JSON object.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole();
+        builder.Services.Configure<ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
         if (!HasExplicitEndpoints(builder.Configuration))
         {
             builder.WebHost.UseUrls(ServerTls.DefaultUrls(builder.Configuration, builder.Environment.ContentRootPath) ?? DefaultUrls);

@@ -66,6 +66,7 @@ public static class GatewayHostingExtensions
         });
         services.TryAddSingleton<PrometheusCollector>();
         services.TryAddSingleton<MetricsHandler>();
+        services.TryAddSingleton<UsageReportHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestRecordSink, MetricsRecordSink>());
         services.TryAddSingleton<KeyLimiter>();
         services.TryAddSingleton<AuthFailureThrottle>();

@@ -169,8 +169,7 @@ public sealed partial class GatewayPipeline
 
         if (route.Kind is RouteKind.UsageReport or RouteKind.OwnUsageReport)
         {
-            // The gateway's own routes (being built): never forwarded.
-            return ErrorResponder.WriteAsync(context, match.Surface, GatewayError.RouteNotFound);
+            return _handlers.Usage.HandleAsync(context, key, route, token);
         }
 
         if (route.Translator is not null)

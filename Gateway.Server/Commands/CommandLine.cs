@@ -6,7 +6,7 @@ using System.CommandLine.Parsing;
 namespace OllamaGateway.Server.Commands;
 
 /// <summary>
-/// The program's command line: <c>serve</c> (the default), <c>keys</c> and <c>cert</c>, parsed by System.CommandLine,
+/// The program's command line: <c>serve</c> (the default), <c>keys</c>, <c>cert</c> and <c>usage</c>, parsed by System.CommandLine,
 /// which also gives help (<c>--help</c>, <c>help</c>), shell completion (the <c>[suggest]</c> directive that
 /// <c>dotnet-suggest</c> uses) and <c>--version</c>. A bad command line gets its problems
 /// (<see cref="CommandLineProblems"/>) and the synopsis on standard error, and exit code 2.
@@ -70,6 +70,7 @@ internal static class CommandLine
         root.Add(serve);
         root.Add(KeysCommand.Create(context));
         root.Add(CertCommand.Create(context));
+        root.Add(UsageCommand.Create(context));
         root.Add(HelpCommand.Create());
 
         ServeCommand.MakeDefault(root, serve);

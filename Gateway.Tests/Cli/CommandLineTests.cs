@@ -142,7 +142,9 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Equal(
             ["Usage: Gateway.Server [serve] [--urls URLS] [--Section:Name VALUE]...", "Gateway.Server keys create|list|revoke|hash [options]",
-                "Gateway.Server cert create [--host NAME_OR_IP]... [--out DIR] [--days N] [--force]"],
+                "Gateway.Server cert create [--host NAME_OR_IP]... [--out DIR] [--days N] [--force]",
+                "Gateway.Server usage [--since DATE|DURATION] [--until DATE|DURATION] [--key NAME]",
+                "[--model GLOB] [--by key|model|day|hour[,...]] [--format table|json|csv]"],
             lines);
     }
 

@@ -35,22 +35,30 @@ internal sealed class GatewayTestHost : IAsyncDisposable
 
     public string KeysFile => Directory.PathOf("keys.json");
 
-    public static async Task<GatewayTestHost> StartAsync(EmulatorOptions? emulatorOptions = null, string? keysJson = null, params string[] extraArgs)
+    public static Task<GatewayTestHost> StartAsync(EmulatorOptions? emulatorOptions = null, string? keysJson = null, params string[] extraArgs) =>
+        StartAsync(configure: null, emulatorOptions, keysJson, extraArgs);
+
+    /// <summary>Starts the pair, letting <paramref name="configure"/> change the server's builder (a logger, a clock) first.</summary>
+    public static async Task<GatewayTestHost> StartAsync(Action<WebApplicationBuilder>? configure, EmulatorOptions? emulatorOptions = null, string? keysJson = null, params string[] extraArgs)
     {
         var emulator = await OllamaEmulator.StartAsync(emulatorOptions);
         var directory = new TempDirectory();
         File.WriteAllText(directory.PathOf("keys.json"), keysJson ?? $$"""{"keys": ["{{Key}}", {"name": "second", "key": "{{SecondKey}}"}]}""");
-        var app = BuildServer(emulator.BaseAddress.ToString().TrimEnd('/'), directory.PathOf("keys.json"), extraArgs);
+        var app = BuildServer(emulator.BaseAddress.ToString().TrimEnd('/'), directory.PathOf("keys.json"), configure, extraArgs);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new GatewayTestHost(emulator, app, new Uri(address.TrimEnd('/') + "/"), directory);
     }
 
-    public static WebApplication BuildServer(string ollamaUrl, string keysFile, params string[] extraArgs)
+    public static WebApplication BuildServer(string ollamaUrl, string keysFile, params string[] extraArgs) =>
+        BuildServer(ollamaUrl, keysFile, configure: null, extraArgs);
+
+    public static WebApplication BuildServer(string ollamaUrl, string keysFile, Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         string[] args = ["--urls", "http://127.0.0.1:0", $"--Gateway:OllamaUrl={ollamaUrl}", $"--Gateway:KeysFile={keysFile}", .. extraArgs];
         var builder = ServerApp.CreateBuilder(args);
         builder.Logging.ClearProviders();
+        configure?.Invoke(builder);
         return ServerApp.Build(builder);
     }
 

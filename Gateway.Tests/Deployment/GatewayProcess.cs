@@ -135,8 +135,16 @@ internal sealed class GatewayProcess : IAsyncDisposable
             _output.AppendLine(line);
         }
 
+        // The simple formatter ends the line with the address; the JSON one closes the message's string after it.
         var at = line.IndexOf(ListeningPrefix, StringComparison.Ordinal);
-        if (at >= 0 && Uri.TryCreate(line[(at + ListeningPrefix.Length)..].Trim(), UriKind.Absolute, out var address))
+        if (at < 0)
+        {
+            return;
+        }
+
+        var rest = line[(at + ListeningPrefix.Length)..];
+        var end = rest.IndexOf('"', StringComparison.Ordinal);
+        if (Uri.TryCreate((end < 0 ? rest : rest[..end]).Trim(), UriKind.Absolute, out var address))
         {
             _listening.TrySetResult(address);
         }

@@ -16,11 +16,13 @@ public sealed class MetricsExportTests
     public async Task OtlpEndpointSet_ServerExportsTheGatewaysMetricsToTheCollector()
     {
         await using var collector = await TelemetryReceiver.StartAsync();
-        await using var host = await GatewayTestHost.StartAsync(null, null,
+        await using var host = await GatewayTestHost.StartAsync(emulatorOptions: null, keysJson: null, extraArgs:
+        [
             $"--OTEL_EXPORTER_OTLP_ENDPOINT={collector.Address.ToString().TrimEnd('/')}",
             "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
             "--OTEL_METRIC_EXPORT_INTERVAL=200",
-            "--OTEL_SERVICE_NAME=ollama-gateway-test");
+            "--OTEL_SERVICE_NAME=ollama-gateway-test",
+        ]);
         using var client = host.CreateClient();
 
         using var response = await client.PostAsync("v1/chat/completions", new StringContent("""{"model":"llama3.2","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));

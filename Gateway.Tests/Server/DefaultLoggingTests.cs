@@ -88,6 +88,16 @@ public sealed class DefaultLoggingTests
         {
             Assert.False(metrics.Contains(secret, StringComparison.Ordinal), $"'{secret}' is in the metrics:\n{metrics}");
         }
+
+        // The usage ledger (written beside keys.json, drained by the graceful stop) keeps key names and route patterns,
+        // never a key, a query string, a header or a client's path: read its files as bytes, write-ahead log included.
+        var ledger = Directory.GetFiles(directory.Path, "usage.db*").Select(File.ReadAllBytes).SelectMany(bytes => bytes).ToArray();
+        Assert.NotEmpty(ledger);
+        Assert.True(ledger.AsSpan().IndexOf("probe"u8) >= 0, "The ledger holds no row of the key's requests.");
+        foreach (var secret in (string[])[RightKey, WrongBearer, WrongXApiKey, WrongApiKey, PathSecret, ModelPathSecret, HeaderSecret, CookieSecret, ForwardedQuerySecret])
+        {
+            Assert.False(ledger.AsSpan().IndexOf(Encoding.UTF8.GetBytes(secret)) >= 0, $"'{secret}' is in the usage ledger");
+        }
     }
 
     private static Task<HttpStatusCode> StatusAsync(HttpClient client, HttpMethod method, string pathAndQuery, params (string Name, string Value)[] headers) =>

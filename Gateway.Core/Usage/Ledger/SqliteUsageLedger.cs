@@ -124,8 +124,9 @@ public sealed class SqliteUsageLedger : IUsageReportSource, IDisposable
         connection.Open();
         ModelMatch.Register(connection, query.Model);
         var rows = new List<UsageRow>();
-        using (var command = connection.CreateCommand())
+        if (query.By.Count > 0)
         {
+            using var command = connection.CreateCommand();
             command.CommandText = UsageSql.Rows(query);
             UsageSql.Bind(command, query);
             using var reader = command.ExecuteReader();

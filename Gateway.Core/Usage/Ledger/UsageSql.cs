@@ -12,22 +12,17 @@ internal static class UsageSql
     /// <summary>The rows' query: the grouping columns in the query's order, then the counters.</summary>
     public static string Rows(UsageQuery query)
     {
-        if (query.By.Count == 0)
-        {
-            return Totals();
-        }
-
         var columns = string.Join(", ", query.By.Select(Column));
         return new StringBuilder()
             .Append("SELECT ").Append(columns).Append(", ").Append(Counters)
-            .Append(" FROM requests").Append(Where(query))
+            .Append(" FROM requests").Append(Where)
             .Append(" GROUP BY ").Append(columns)
             .Append(" ORDER BY ").Append(columns)
             .ToString();
     }
 
     /// <summary>The totals' query.</summary>
-    public static string Totals() => $"SELECT {Counters} FROM requests WHERE time >= $since AND time < $until AND ($key IS NULL OR key = $key) AND ($model IS NULL OR model_matches($model, model))";
+    public static string Totals() => $"SELECT {Counters} FROM requests{Where}";
 
     /// <summary>Binds the query's filters.</summary>
     public static void Bind(SqliteCommand command, UsageQuery query)
@@ -38,7 +33,7 @@ internal static class UsageSql
         command.Parameters.AddWithValue("$model", (object?)query.Model ?? DBNull.Value);
     }
 
-    private static string Where(UsageQuery query) =>
+    private const string Where =
         " WHERE time >= $since AND time < $until AND ($key IS NULL OR key = $key) AND ($model IS NULL OR model_matches($model, model))";
 
     private static string Column(UsageGrouping grouping) => grouping switch

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using OllamaGateway.Emulator;
+using OllamaGateway.Tests.Common;
+using OllamaGateway.Tests.Deployment;
+
+namespace OllamaGateway.Tests.Functional;
+
+/// <summary>
+/// One access-log line per request, category <c>OllamaGateway.Access</c> at Information: who, from where, what, where it
+/// went, how it ended, how long, how many tokens. With the console's JSON formatter each line is one JSON object whose
+/// state holds those fields; <c>Gateway:AccessLog:Enabled=false</c> silences it.
+/// </summary>
+public sealed class AccessLogTests
+{
+    private const string Category = "OllamaGateway.Access";
+
+    [Fact]
+    public async Task EachRequest_WritesOneLineWithItsFacts()
+    {
+        var recorder = new RecordingLoggerProvider();
+        await using var host = await GatewayTestHost.StartAsync(configure: builder => builder.Logging.AddProvider(recorder));
+        using var client = host.CreateClient();
+        using var anonymous = host.CreateClient(key: null);
+
+        using var chat = await client.PostAsync("v1/chat/completions", new StringContent("""{"model":"llama3.2","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+        using var refused = await anonymous.GetAsync("api/tags?api_key=sk-not-logged-0123456789");
+        var usage = JsonDocument.Parse(await chat.Content.ReadAsStringAsync()).RootElement.GetProperty("usage");
+        await host.App.StopAsync();
+
+        var lines = recorder.Entries.Where(entry => entry.Category == Category).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, line => Assert.Equal(LogLevel.Information, line.Level));
+        var translated = lines[0].Message;
+        Assert.StartsWith("POST /v1/chat/completions 200 completed key=keys[0] reason=- client=127.0.0.1 route=/v1/chat/completions model=llama3.2 upstream=default", translated, StringComparison.Ordinal);
+        Assert.Contains($"prompt_tokens={usage.GetProperty("prompt_tokens").GetInt64()} completion_tokens={usage.GetProperty("completion_tokens").GetInt64()} estimated=False", translated, StringComparison.Ordinal);
+        Assert.StartsWith("GET /api/tags 401 refused key=- reason=MissingKey client=127.0.0.1 route=/api/tags model=- upstream=-", lines[1].Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-not-logged", lines[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AccessLogOff_WritesNoLine()
+    {
+        var recorder = new RecordingLoggerProvider();
+        await using var host = await GatewayTestHost.StartAsync(configure: builder => builder.Logging.AddProvider(recorder), extraArgs: "--Gateway:AccessLog:Enabled=false");
+        using var client = host.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/tags")).StatusCode);
+        await host.App.StopAsync();
+
+        Assert.DoesNotContain(recorder.Entries, entry => entry.Category == Category);
+    }
+
+    [Fact]
+    public async Task JsonConsoleFormatter_WritesEachLineAsOneObjectWithTheFields()
+    {
+        await using var emulator = await OllamaEmulator.StartAsync();
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.PathOf("keys.json"), """{"keys": [{"name": "alice", "key": "sk-alice-0123456789"}]}""");
+        await using var gateway = GatewayProcess.Start(DotnetCli.HostPath, directory.Path,
+            "exec", Path.Combine(AppContext.BaseDirectory, "Gateway.Server.dll"),
+            "--urls", "http://127.0.0.1:0", $"--Gateway:OllamaUrl={emulator.BaseAddress.ToString().TrimEnd('/')}",
+            "--Logging:Console:FormatterName=json");
+        var address = await gateway.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
+        using var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", "sk-alice-0123456789");
+
+        using var chat = await client.PostAsync("api/chat", new StringContent("""{"model":"llama3.2","stream":false,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+        var answer = JsonDocument.Parse(await chat.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(await gateway.StopAsync(TimeSpan.FromSeconds(60)), gateway.Output);
+
+        var line = gateway.Output.Split('\n')
+            .Where(text => text.StartsWith('{'))
+            .Select(text => JsonDocument.Parse(text).RootElement)
+            .Single(json => json.GetProperty("Category").GetString() == Category);
+        var state = line.GetProperty("State");
+        Assert.Equal("alice", state.GetProperty("Key").GetString());
+        Assert.Equal("/api/chat", state.GetProperty("Route").GetString());
+        Assert.Equal("llama3.2", state.GetProperty("Model").GetString());
+        Assert.Equal("default", state.GetProperty("Upstream").GetString());
+        Assert.Equal("completed", state.GetProperty("Outcome").GetString());
+        Assert.Equal("200", state.GetProperty("Status").ToString());
+        Assert.Equal(answer.GetProperty("prompt_eval_count").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), state.GetProperty("PromptTokens").ToString());
+        Assert.Equal(answer.GetProperty("eval_count").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), state.GetProperty("CompletionTokens").ToString());
+    }
+}
