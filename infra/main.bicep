@@ -221,6 +221,9 @@ param upstreamInventoryInterval string = '00:00:10'
 @description('Gateway__Usage__Enabled: the SQLite usage ledger. Off on Functions: instances have no shared disk for it.')
 param usageEnabled bool = false
 
+@description('Gateway__Metrics__Enabled: the gateway\'s metrics (/metrics and the OpenTelemetry export).')
+param metricsEnabled bool = true
+
 @description('Gateway__AccessLog__Enabled.')
 param accessLogEnabled bool = true
 
@@ -315,6 +318,7 @@ var gatewaySettings = union(
     Gateway__UpstreamHealth__ReactivationPeriod: upstreamReactivationPeriod
     Gateway__UpstreamInventoryInterval: upstreamInventoryInterval
     Gateway__AccessLog__Enabled: accessLogEnabled ? 'true' : 'false'
+    Gateway__Metrics__Enabled: metricsEnabled ? 'true' : 'false'
   }
 )
 

@@ -75,3 +75,4 @@ param upstreamReactivationPeriod = '00:00:30'
 param upstreamInventoryInterval = '00:00:10'
 param usageEnabled = false
 param accessLogEnabled = true
+param metricsEnabled = true

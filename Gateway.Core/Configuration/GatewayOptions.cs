@@ -77,6 +77,9 @@ public sealed class GatewayOptions
     /// <summary>The access log: one line per request.</summary>
     public AccessLogOptions AccessLog { get; set; } = new();
 
+    /// <summary>The gateway's metrics.</summary>
+    public MetricsOptions Metrics { get; set; } = new();
+
     /// <summary>The usage ledger: one row per finished request.</summary>
     public UsageOptions Usage { get; set; } = new();
 }

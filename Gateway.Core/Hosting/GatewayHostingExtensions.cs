@@ -67,7 +67,6 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton<PrometheusCollector>();
         services.TryAddSingleton<MetricsHandler>();
         services.TryAddSingleton<UsageReportHandler>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestRecordSink, MetricsRecordSink>());
         services.TryAddSingleton<KeyLimiter>();
         services.TryAddSingleton<AuthFailureThrottle>();
         services.TryAddSingleton<ITokenBudget, InProcessTokenBudget>();
@@ -92,13 +91,18 @@ public static class GatewayHostingExtensions
         return builder;
     }
 
-    // The access log and the usage ledger are sinks of the request record, registered only when on; the ledger's writer
+    // Metrics, the access log and the usage ledger are sinks of the request record, registered only when on; the ledger's writer
     // is a hosted service, started before the server takes requests and stopped after it (draining its queue).
     private static void AddUsage(IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, UsageOptionsValidator>());
+        if (options.Metrics.Enabled)
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestRecordSink, MetricsRecordSink>());
+        }
+
         if (options.AccessLog.Enabled)
         {
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestRecordSink, AccessLogSink>());

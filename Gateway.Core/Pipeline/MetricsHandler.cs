@@ -1,6 +1,8 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OllamaGateway.Configuration;
 using OllamaGateway.Auth;
 using OllamaGateway.Errors;
 using OllamaGateway.Routing;
@@ -13,10 +15,18 @@ namespace OllamaGateway.Pipeline;
 /// <c>metrics: true</c> (what a Prometheus server scrapes with, as a bearer token); any other key gets 403. The
 /// pipeline has already authenticated the request, so no key at all was a 401 before this.
 /// </summary>
-internal sealed partial class MetricsHandler(PrometheusCollector collector, ILogger<MetricsHandler> logger)
+internal sealed partial class MetricsHandler(PrometheusCollector collector, IOptions<GatewayOptions> options, ILogger<MetricsHandler> logger)
 {
+    private readonly bool _enabled = options.Value.Metrics.Enabled;
+
     public async Task HandleAsync(HttpContext context, ApiKey key, GatewayRoute route, CancellationToken cancellationToken)
     {
+        if (!_enabled)
+        {
+            await ErrorResponder.WriteAsync(context, route.Surface, GatewayError.RouteNotFound, "Metrics are off here (Gateway:Metrics:Enabled=false).");
+            return;
+        }
+
         if (!key.Admin && !key.Metrics)
         {
             Log.Forbidden(logger, key.Name);
