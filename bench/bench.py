@@ -278,6 +278,7 @@ class Env:
             "upstream": p, "emulator": p + 1, "emulator_slow": p + 2, "upstream_2": p + 3, "upstream_3": p + 4,
             "nginx_a": p + 10, "nginx_b": p + 11,
             "gateway_a": p + 20, "gateway_b": p + 21, "gateway_mem": p + 22, "gateway_start": p + 23, "gateway_u3": p + 24,
+            "bare": p + 25, "gateway_on": p + 26, "gateway_off": p + 27, "gateway_base": p + 28,
         }
         busy = [f"{k}={v}" for k, v in self.port.items() if not port_free(v)]
         if busy:
@@ -287,6 +288,8 @@ class Env:
         self.pid: dict[str, int] = {}
         self.server_exe = out / "server" / "Gateway.Server"
         self.emulator_exe = out / "emulator" / "Gateway.Emulator"
+        self.bare_exe = out / "bare" / "BareProxy"
+        self.base_server_exe: Path | None = None
         for exe in (self.server_exe, self.emulator_exe):
             if not exe.exists():
                 raise BenchError(f"{exe} is missing: run bench/run.sh (it publishes the servers)")
@@ -327,6 +330,28 @@ class Env:
     def start_gateway(self, name: str, port: int, upstream_port: int) -> subprocess.Popen:
         p = self.procs.start(name, self.gateway_argv(port, upstream_port), cwd=self.server_exe.parent,
                              env=self.dotnet_env(gateway=True))
+        self.pid[name] = p.pid
+        return p
+
+    def start_bare(self, name: str, port: int, upstream_port: int) -> subprocess.Popen:
+        """The bare stack: Kestrel + YARP's forwarder + a bearer check (bench/bare), the gateway's own baseline."""
+        if not self.bare_exe.exists():
+            raise BenchError(f"{self.bare_exe} is missing: run bench/run.sh (it publishes bench/bare)")
+        p = self.procs.start(name, [str(self.bare_exe), "--urls", f"http://127.0.0.1:{port}",
+                                    f"--upstream=http://127.0.0.1:{upstream_port}", f"--key={KEY}"],
+                             cwd=self.bare_exe.parent, env=self.dotnet_env(gateway=True))
+        self.pid[name] = p.pid
+        return p
+
+    def start_gateway_with(self, name: str, port: int, upstream_port: int, extra: list[str],
+                           exe: Path | None = None) -> subprocess.Popen:
+        """A gateway with extra settings (each in a folder of its own, so its usage ledger is its own)."""
+        folder = self.tmp / name
+        folder.mkdir(exist_ok=True)
+        argv = [str(exe or self.server_exe), "--urls", f"http://127.0.0.1:{port}",
+                f"--Gateway:OllamaUrl=http://127.0.0.1:{upstream_port}", f"--Gateway:KeysFile={self.keys_file}",
+                f"--Gateway:Usage:Path={folder / 'usage.db'}", "--Logging:LogLevel:Default=Warning", *extra]
+        p = self.procs.start(name, argv, cwd=(exe or self.server_exe).parent, env=self.dotnet_env(gateway=True))
         self.pid[name] = p.pid
         return p
 
@@ -433,6 +458,52 @@ def wrk_scenario(env: Env, name: str, title: str, arms: list[dict], threads: int
         }
     return {"name": name, "title": title, "kind": "wrk", "threads": threads, "connections": conns,
             "seconds": seconds, "rounds": rounds, "targets": summary}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# what the gateway's own logic costs: against the bare stack, and with accounting on and off
+
+
+ACCOUNTING_OFF = ["--Gateway:Usage:Enabled=false", "--Gateway:AccessLog:Enabled=false", "--Gateway:Metrics:Enabled=false"]
+
+# On: the usage ledger and metrics are on by default; the access log is written (at Information, to the process's
+# log file) as an operator would keep it.
+ACCOUNTING_ON = ["--Logging:LogLevel:OllamaGateway.Access=Information"]
+
+
+def overhead_scenarios(env: Env, wrk_args: tuple) -> list[dict]:
+    """The bare stack (Kestrel + YARP + a bearer check), the gateway with accounting (ledger, access log, metrics) off
+    and on, and, with --base-server, an older build of the gateway, all in front of the same fixed upstream, arms
+    alternating. For /v1 the bare stack's figure is its /api/chat: one upstream call with nothing translated."""
+    P = env.port
+    env.start_bare("bare", P["bare"], P["upstream"])
+    env.start_gateway_with("gateway_off", P["gateway_off"], P["upstream"], ACCOUNTING_OFF)
+    env.start_gateway_with("gateway_on", P["gateway_on"], P["upstream"], ACCOUNTING_ON)
+    names = [("bare", "bare"), ("gateway_off", "gateway off"), ("gateway_on", "gateway on")]
+    if env.base_server_exe:
+        env.start_gateway_with("gateway_base", P["gateway_base"], P["upstream"], [], exe=env.base_server_exe)
+        names.append(("gateway_base", "gateway base"))
+    chat = (PAYLOADS / "chat.json").read_bytes()
+    for process, _ in names:
+        wait_until_serving(env.procs, process, P[process])
+        expect_200(env.procs, process, P[process], "POST", "/api/chat", chat, must_contain=b'"done":true')
+        status, _ = http_request(P[process], "GET", "/api/tags", key="sk-wrong")
+        if status != 401:
+            raise BenchError(f"{process} answered {status}, not 401, to a wrong key: the comparison would be unfair")
+
+    def arms(path: str, body: str | None, bare_path: str, bare_body: str | None) -> list[dict]:
+        out = []
+        for process, target in names:
+            p_, b_ = (bare_path, bare_body) if process == "bare" else (path, body)
+            out.append({"target": target, "port": P[process], "method": "POST" if b_ else "GET", "path": p_,
+                        "body": b_, "process": process})
+        return out
+
+    return [
+        wrk_scenario(env, "overhead_tags", "GET /api/tags: gateway vs bare stack", arms("/api/tags", None, "/api/tags", None), *wrk_args),
+        wrk_scenario(env, "overhead_chat", "POST /api/chat: gateway vs bare stack", arms("/api/chat", "chat.json", "/api/chat", "chat.json"), *wrk_args),
+        wrk_scenario(env, "overhead_v1", "POST /v1/chat: gateway vs bare /api/chat", arms("/v1/chat/completions", "v1-chat.json", "/api/chat", "chat.json"), *wrk_args),
+    ]
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -695,6 +766,8 @@ GOALS = {
     "rss_1000_mb": 150.0,
     "startup_ms": 500.0,
     "routing_added_us": 5.0,  # CPU per request, 3 upstreams - 1 upstream
+    "vs_bare": 0.9,  # gateway (accounting on) req/s / bare stack req/s
+    "accounting_added_us": 10.0,  # CPU per request, accounting on - off
 }
 
 
@@ -754,6 +827,20 @@ def build_report(res: dict) -> str:
             cpu = f"{v['proxy_cpu_us_per_req']:.0f}" if v.get("proxy_cpu_us_per_req") is not None else ""
             add(f"{sc['title'][:34]:<34} {target:<12} {v['rps']:>9.0f} {v['p50_ms']:>8.3f} {v['p99_ms']:>8.3f} "
                 f"{cpu:>10} {ratio_n:>8} {ratio_d:>9}  {goal}")
+        bare, on, off, base = t.get("bare"), t.get("gateway on"), t.get("gateway off"), t.get("gateway base")
+        if bare and on and off:
+            r = on["rps"] / bare["rps"]
+            ok = r >= GOALS["vs_bare"]
+            add(f"  gateway (accounting on) / bare stack: {r:.2f}x the throughput  goal >=0.9x: {mark(ok)}")
+            goals.append((f"{sc['name']}: throughput >= 0.9x the bare stack", f"{r:.2f}x", ok))
+            if on.get("proxy_cpu_us_per_req") is not None and off.get("proxy_cpu_us_per_req") is not None:
+                added = on["proxy_cpu_us_per_req"] - off["proxy_cpu_us_per_req"]
+                ok = added <= GOALS["accounting_added_us"]
+                add(f"  accounting, access log and metrics on vs off: {added:+.1f} us CPU per request  goal <=+10 us: {mark(ok)}")
+                goals.append((f"{sc['name']}: accounting adds <= 10 us CPU", f"{added:+.1f} us", ok))
+            if base and base.get("proxy_cpu_us_per_req") is not None and off.get("proxy_cpu_us_per_req") is not None:
+                add(f"  this build (accounting off) vs the base build: {off['proxy_cpu_us_per_req'] - base['proxy_cpu_us_per_req']:+.1f} us "
+                    f"CPU per request, {off['rps'] / base['rps']:.2f}x the throughput")
         one, three = t.get("gateway 1 up"), t.get("gateway 3 up")
         if one and three and one.get("proxy_cpu_us_per_req") is not None and three.get("proxy_cpu_us_per_req") is not None:
             added = three["proxy_cpu_us_per_req"] - one["proxy_cpu_us_per_req"]
@@ -819,7 +906,9 @@ def main() -> int:
     ap.add_argument("--out", default=str(BENCH / "out"), help="folder holding the published server/ and emulator/")
     ap.add_argument("--results", default=str(BENCH / "results"), help="where <timestamp>.json and .txt are written")
     ap.add_argument("--base-port", type=int, default=18100, help="first of the loopback ports used")
-    ap.add_argument("--only", default="", help="comma-separated scenarios: tags,chat,generate,latency,routing,stream,memory,startup")
+    ap.add_argument("--only", default="", help="comma-separated scenarios: tags,chat,generate,latency,routing,overhead,stream,memory,startup")
+    ap.add_argument("--base-server", default="", help="an older build's Gateway.Server executable, measured beside this one "
+                                                        "in the overhead scenario (bench/run.sh --base REV publishes one)")
     ap.add_argument("--gateway-env", action="append", default=[], metavar="NAME=VALUE",
                     help="environment variable for every gateway process (repeatable), to try runtime settings "
                          "such as DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 without changing the product")
@@ -855,6 +944,7 @@ def main() -> int:
            "settings": vars(s), "goals_definition": GOALS, "scenarios": []}
     try:
         env = Env(s, Path(args.out), procs, tmp, args.base_port)
+        env.base_server_exe = Path(args.base_server) if args.base_server else None
         env.start_all()
         P = env.port
         wrk_args = (s.wrk_threads, s.wrk_connections, s.wrk_duration, s.wrk_rounds, s.wrk_warmup)
@@ -910,6 +1000,8 @@ def main() -> int:
                     {"target": "gateway 3 up", "port": P["gateway_u3"], "method": "POST", "path": path, "body": body,
                      "process": "gateway_u3"},
                 ], *wrk_args))
+        if want_sc("overhead"):
+            res["scenarios"].extend(overhead_scenarios(env, wrk_args))
         if want_sc("stream"):
             res["scenarios"].append(stream_scenario(env))
         if want_sc("memory"):

@@ -6,6 +6,9 @@
 #   bench/run.sh --quick    short runs, for developing the harness (about 2 minutes)
 #   bench/run.sh --soak     soak run instead (soak.py): 200,000 mixed requests through one gateway, errors and
 #                           RSS growth checked, about 5 minutes (bounded at 15); exits 1 when it fails
+#   bench/run.sh --only overhead --base REV
+#                           the gateway against the bare stack (Kestrel + YARP + a bearer check), with accounting on
+#                           and off, and against the gateway as built at REV
 # Other arguments go to bench.py (--base-port N, --only tags,chat,..., --no-build is handled here).
 set -euo pipefail
 
@@ -14,13 +17,16 @@ repo="$(cd "$here/.." && pwd)"
 out="$here/out"
 build=1
 soak=0
+base=""
 args=()
-for a in "$@"; do
-    case "$a" in
+while (($#)); do
+    case "$1" in
         --no-build) build=0 ;;
         --soak) soak=1 ;;
-        *) args+=("$a") ;;
+        --base) base="$2"; shift ;;
+        *) args+=("$1") ;;
     esac
+    shift
 done
 
 # Whatever happens, nothing started here outlives the script: bench.py stops its own processes; this
@@ -60,6 +66,19 @@ if ((build)); then
         -p:TieredPGO=true -nologo -v quiet
     dotnet publish "$repo/Gateway.Emulator/Gateway.Emulator.csproj" -c Release -o "$out/emulator" \
         -p:TieredPGO=true -nologo -v quiet
+    dotnet publish "$here/bare/BareProxy.csproj" -c Release -o "$out/bare" -p:TieredPGO=true -nologo -v quiet
+fi
+
+# --base REV: an older build of the gateway, published from a temporary worktree, measured beside this one in the
+# overhead scenario (what a change cost).
+if [[ -n "$base" ]]; then
+    tree="$(mktemp -d)/base"
+    git -C "$repo" worktree add --detach -q "$tree" "$base"
+    echo "publishing Gateway.Server at $base to $out/server-base ..."
+    dotnet publish "$tree/Gateway.Server/Gateway.Server.csproj" -c Release -o "$out/server-base" \
+        -p:TieredPGO=true -nologo -v quiet
+    git -C "$repo" worktree remove --force "$tree"
+    args+=(--base-server "$out/server-base/Gateway.Server")
 fi
 
 # The whole run is bounded: 15 minutes, then bench.py (soak.py) is told to stop (and killed 20 s later).

@@ -9,6 +9,37 @@ namespace OllamaGateway.Policy;
 internal static class ModelListFilter
 {
     /// <summary>Returns the filtered answer; throws <see cref="JsonException"/> when the answer is not Ollama's list shape.</summary>
+    /// <summary>
+    /// Whether <paramref name="json"/> may name a cloud model: false only when no spelling of <c>cloud</c> occurs in it,
+    /// in any letter case (a cloud model's name must contain one, <see cref="CloudModelName"/>), and no escape
+    /// (<c>\u…</c>) could hide one. A list for default rights that cannot name one is passed on as Ollama wrote it,
+    /// without being parsed and written again.
+    /// </summary>
+    public static bool MayNameCloudModel(ReadOnlySpan<byte> json)
+    {
+        if (json.IndexOf("\\u"u8) >= 0)
+        {
+            return true;
+        }
+
+        var rest = json;
+        while (true)
+        {
+            var at = rest.IndexOfAny((byte)'c', (byte)'C');
+            if (at < 0 || rest.Length - at < 5)
+            {
+                return false;
+            }
+
+            if (System.Text.Ascii.EqualsIgnoreCase(rest.Slice(at, 5), "cloud"u8))
+            {
+                return true;
+            }
+
+            rest = rest[(at + 1)..];
+        }
+    }
+
     public static byte[] Filter(ReadOnlySpan<byte> json, ModelAccess access)
     {
         using var document = JsonDocument.Parse(json.ToArray());

@@ -6,8 +6,9 @@ using OllamaGateway.Policy;
 namespace OllamaGateway.Usage.Ledger;
 
 /// <summary>
-/// The embedded usage ledger: one SQLite file, one row per finished request, indexed for reports by key, model and
-/// time. The gateway writes it from one background writer (<see cref="UsageLedgerWriter"/>); the <c>usage</c> command
+/// The embedded usage ledger: one SQLite file, one row per finished request, indexed for reports by time and by key
+/// and time (a model filter is a glob, matched by a function, which no index could serve; every index costs each
+/// insert a B-tree write, the ledger's main cost per request). The gateway writes it from one background writer (<see cref="UsageLedgerWriter"/>); the <c>usage</c> command
 /// and <c>GET /gateway/usage</c> read it. SQLite's write-ahead log lets a report read while the gateway writes. One
 /// gateway instance per file: several instances (Azure Functions) must never share one SQLite file, above all not on a
 /// network share.
@@ -221,7 +222,6 @@ public sealed class SqliteUsageLedger : IUsageReportSource, IDisposable
                     ttfb_ms REAL);
                 CREATE INDEX IF NOT EXISTS requests_time ON requests (time);
                 CREATE INDEX IF NOT EXISTS requests_key_time ON requests (key, time);
-                CREATE INDEX IF NOT EXISTS requests_model_time ON requests (model, time);
                 PRAGMA user_version = {SchemaVersion.ToString(CultureInfo.InvariantCulture)};
                 """;
             command.ExecuteNonQuery();

@@ -18,6 +18,11 @@ namespace OllamaGateway.Usage.Ledger;
 internal sealed partial class UsageLedgerWriter : BackgroundService, IRequestRecordSink
 {
     private const int MaxBatch = 512;
+
+    // A transaction commit costs tens of microseconds whatever it holds: waiting a moment after the first row lets a
+    // busy gateway write hundreds of rows per commit instead of one or two (bench: ~50 us of CPU per row alone, ~6 in
+    // batches). Reports see a row at most this much later.
+    private static readonly TimeSpan s_linger = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan s_pruneEvery = TimeSpan.FromHours(1);
     private static readonly TimeSpan s_dropLogEvery = TimeSpan.FromMinutes(1);
 
@@ -112,6 +117,18 @@ internal sealed partial class UsageLedgerWriter : BackgroundService, IRequestRec
         // drain what is queued. The host's own shutdown timeout bounds it.
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
+            if (_queue.Reader.Count < MaxBatch && !stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(s_linger, _time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping: write what is queued now.
+                }
+            }
+
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var entry))
             {
                 batch.Add(entry);
