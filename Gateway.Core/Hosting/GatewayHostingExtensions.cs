@@ -51,6 +51,8 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton<RequestGuardSettings>();
         services.TryAddSingleton<GuardedPassthroughHandler>();
         services.TryAddSingleton<BodyLimits>();
+        services.TryAddSingleton<OllamaCall>();
+        services.TryAddSingleton<TranslatedStream>();
         services.TryAddSingleton<TranslatedExchange>();
         services.TryAddSingleton<ModelsHandler>();
         services.TryAddSingleton<ReadinessProbe>();

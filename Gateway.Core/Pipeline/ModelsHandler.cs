@@ -11,7 +11,7 @@ namespace OllamaGateway.Pipeline;
 /// <c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>, both built from one <c>GET /api/tags</c>. The id is
 /// the rest of the path, so ids with <c>/</c> and <c>:</c> work (Ollama's own route cannot do the former).
 /// </summary>
-internal sealed class ModelsHandler(TranslatedExchange exchange, MergedModelList lists)
+internal sealed class ModelsHandler(OllamaCall ollama, MergedModelList lists)
 {
     public async Task HandleAsync(HttpContext context, ApiKey key, GatewayRoute route, CancellationToken cancellationToken)
     {
@@ -33,7 +33,7 @@ internal sealed class ModelsHandler(TranslatedExchange exchange, MergedModelList
         }
         catch (JsonException ex)
         {
-            await exchange.WriteUnusableAnswerAsync(context, route.Surface, ex.Message);
+            await ollama.WriteUnusableAnswerAsync(context, route.Surface, ex.Message);
             return;
         }
 
@@ -43,14 +43,14 @@ internal sealed class ModelsHandler(TranslatedExchange exchange, MergedModelList
             return;
         }
 
-        await TranslatedExchange.WriteJsonAsync(context, json, cancellationToken);
+        await JsonAnswer.WriteAsync(context, json, cancellationToken);
     }
 
     // One server's /api/tags (the only one, or the one the request names).
     private async Task<byte[]?> FetchAsync(HttpContext context, ApiKey key, GatewayRoute route, CancellationToken cancellationToken)
     {
         using var activity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var upstreamResponse = await exchange.SendAsync(context, route.Surface, key, HttpMethod.Get, route.OllamaPath!, null, activity, cancellationToken);
-        return upstreamResponse is null ? null : await exchange.ReadAnswerAsync(context, route.Surface, upstreamResponse, activity, cancellationToken);
+        using var upstreamResponse = await ollama.SendAsync(context, route.Surface, key, HttpMethod.Get, route.OllamaPath!, null, activity, cancellationToken);
+        return upstreamResponse is null ? null : await ollama.ReadAnswerAsync(context, route.Surface, upstreamResponse, activity, cancellationToken);
     }
 }

@@ -55,7 +55,7 @@ internal sealed partial class UsageReportHandler(IServiceProvider services, Time
         }
 
         var report = await _source.QueryAsync(usageQuery, cancellationToken);
-        await TranslatedExchange.WriteJsonAsync(context, UsageReportJson.ToUtf8(report), cancellationToken);
+        await JsonAnswer.WriteAsync(context, UsageReportJson.ToUtf8(report), cancellationToken);
     }
 
     private static partial class Log

@@ -113,7 +113,8 @@ public sealed class UsageLedgerOperationTests
         }
 
         var writer = host.App.Services.GetRequiredService<UsageLedgerWriter>();
-        await WaitUntilAsync(() => writer.Failed >= 5);
+        // The count moves just before the line is logged: wait for both, as an operator would see them.
+        await WaitUntilAsync(() => writer.Failed >= 5 && recorder.Entries.Any(entry => entry.EventId.Id == 5011));
         Assert.Contains(recorder.Entries, entry => entry.EventId.Id == 5011 && entry.Level == LogLevel.Error);
     }
 
