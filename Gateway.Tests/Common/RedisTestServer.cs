@@ -80,11 +80,12 @@ internal sealed class RedisTestServer : IAsyncDisposable
         }
         else
         {
+            // Lua on, and run as transactions: without it Garnet does not run a script atomically.
             var log = new RecordingLoggerProvider();
             using var loggerFactory = new Microsoft.Extensions.Logging.LoggerFactory([log]);
             try
             {
-                _garnet = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lua", "true", "--memory", "64m", "--index", "8m"], loggerFactory);
+                _garnet = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lua", "true", "--lua-transaction-mode", "true", "--memory", "64m", "--index", "8m"], loggerFactory);
                 _garnet.Start();
             }
             catch (Exception ex)
