@@ -21,6 +21,9 @@ internal sealed partial class RedisConnection : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<RedisConnection> _logger;
     private readonly List<IRedisParticipant> _participants = [];
+    private readonly IRedisTokenSource? _tokens;
+    private readonly TokenOptionsProvider _tokenDefaults = new();
+    private DateTimeOffset _tokenRefreshAt = DateTimeOffset.MaxValue;
     private readonly Lock _stateLock = new();
     private ConnectionMultiplexer? _multiplexer;
     private IDatabase? _database;
@@ -29,9 +32,12 @@ internal sealed partial class RedisConnection : BackgroundService
     private long _outageStarted;
     private long _limitedPerInstance;
 
-    public RedisConnection(IOptions<GatewayOptions> options, TimeProvider time, ILogger<RedisConnection> logger)
+    public RedisConnection(IOptions<GatewayOptions> options, TimeProvider time, ILogger<RedisConnection> logger, IRedisTokenSource? tokens = null)
     {
         _options = options.Value.Redis;
+
+        // A token is used only where the configuration string gives no password of its own.
+        _tokens = tokens is not null && string.IsNullOrEmpty(ConfigurationOptions.Parse(_options.Configuration!).Password) ? tokens : null;
         _time = time;
         _logger = logger;
         Names = new RedisKeyNames(_options.KeyPrefix);
@@ -151,6 +157,11 @@ internal sealed partial class RedisConnection : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                if (_tokens is not null && _time.GetUtcNow() >= _tokenRefreshAt)
+                {
+                    await RefreshTokenAsync(stoppingToken);
+                }
+
                 if (!_available)
                 {
                     await ProbeAsync(stoppingToken);
@@ -180,6 +191,16 @@ internal sealed partial class RedisConnection : BackgroundService
         configuration.AbortOnConnectFail = false;
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
         configuration.ClientName ??= "ollama-gateway";
+        if (_tokens is not null)
+        {
+            if (_tokenDefaults.Token is null && !await RefreshTokenAsync(CancellationToken.None))
+            {
+                return;
+            }
+
+            configuration.Defaults = _tokenDefaults;
+        }
+
         try
         {
             _multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
@@ -193,6 +214,47 @@ internal sealed partial class RedisConnection : BackgroundService
         }
 
         await ProbeAsync(CancellationToken.None);
+    }
+
+    // Takes a new token three quarters into the current one's life, and signs the live connections in with it (a
+    // reconnection uses it anyway). False, with Redis marked unavailable, when no token could be had.
+    private async Task<bool> RefreshTokenAsync(CancellationToken cancellationToken)
+    {
+        RedisToken token;
+        try
+        {
+            token = await _tokens!.GetTokenAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The credential's own message says why (no identity, no network); it never holds a token.
+            _tokenRefreshAt = _time.GetUtcNow() + s_probeEvery;
+            MarkUnavailable($"no token for Redis: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}");
+            return false;
+        }
+
+        var now = _time.GetUtcNow();
+        var life = token.ExpiresOn - now;
+        _tokenRefreshAt = now + (life > TimeSpan.FromSeconds(40) ? life * 0.75 : TimeSpan.FromSeconds(10));
+        _tokenDefaults.Token = token;
+        if (_multiplexer is { } multiplexer)
+        {
+            foreach (var server in multiplexer.GetServers().Where(server => server.IsConnected))
+            {
+                try
+                {
+                    await server.ExecuteAsync("AUTH", token.User, token.Token).WaitAsync(_options.Timeout * 4, _time, cancellationToken);
+                    Log.Reauthenticated(_logger, token.User, token.ExpiresOn);
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    // The connection keeps its old sign-in until the server drops it; it then reconnects with the new token.
+                    Log.ReauthenticationFailed(_logger, Describe(ex));
+                }
+            }
+        }
+
+        return true;
     }
 
     private async Task ProbeAsync(CancellationToken cancellationToken)
@@ -255,6 +317,12 @@ internal sealed partial class RedisConnection : BackgroundService
 
     private static partial class Log
     {
+        [LoggerMessage(5024, LogLevel.Warning, "Could not sign the connection to Redis in with the new token ({Reason}); it reconnects with it when the server closes the connection.", EventName = "RedisReauthenticationFailed")]
+        public static partial void ReauthenticationFailed(ILogger logger, string reason);
+
+        [LoggerMessage(5025, LogLevel.Debug, "Signed the connection to Redis in as {User} with a new token, valid until {ExpiresOn:O}.", EventName = "RedisReauthenticated")]
+        public static partial void Reauthenticated(ILogger logger, string user, DateTimeOffset expiresOn);
+
         [LoggerMessage(5020, LogLevel.Warning, "Redis is unavailable ({Reason}; timeout {TimeoutMs} ms): requests are served with this instance's own limits and usage counts are buffered until it answers again.", EventName = "RedisUnavailable")]
         public static partial void Unavailable(ILogger logger, string reason, double timeoutMs);
 

@@ -35,6 +35,11 @@ internal sealed partial class RedisKeyLimits : IKeyLimits, IRequestRecordSink, I
 
     // Leases this instance holds in Redis, by request: renewed while the request runs, released when it finishes.
     private readonly ConcurrentDictionary<RequestRecord, HeldLease> _held = new(ReferenceEqualityComparer.Instance);
+
+    // Per key name: the Redis keys of its acquire script (built once, not per request), and whether this instance has
+    // already added the name to the set of names with usage since Redis was last unavailable.
+    private readonly ConcurrentDictionary<string, RedisKey[]> _acquireKeys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _indexed = new(StringComparer.Ordinal);
     private long _lastRenewal;
     private long _droppedLogged;
 
@@ -78,7 +83,7 @@ internal sealed partial class RedisKeyLimits : IKeyLimits, IRequestRecordSink, I
         var names = _redis.Names;
         var result = await _redis.TryEvaluateAsync(
             RedisScripts.Acquire,
-            [names.Rate(key.Name), names.Leases(key.Name), names.Tokens(key.Name)],
+            _acquireKeys.GetOrAdd(key.Name, static (name, names) => [names.Rate(name), names.Leases(name), names.Tokens(name)], names),
             [perMinute, concurrent, tokensPerMinute, tokensPerDay, leaseId, _leaseTtlMs],
             cancellationToken);
         if (result is null)
@@ -168,7 +173,12 @@ internal sealed partial class RedisKeyLimits : IKeyLimits, IRequestRecordSink, I
     }
 
     /// <inheritdoc/>
-    public Task OnRestoredAsync(CancellationToken cancellationToken) => FlushAsync();
+    public Task OnRestoredAsync(CancellationToken cancellationToken)
+    {
+        // Redis may have come back empty: name every key again as its usage arrives.
+        _indexed.Clear();
+        return FlushAsync();
+    }
 
     private static DateTimeOffset HourOf(DateTimeOffset time)
     {
@@ -199,7 +209,11 @@ internal sealed partial class RedisKeyLimits : IKeyLimits, IRequestRecordSink, I
             RedisScripts.Finish,
             [names.Leases(bucket.KeyName), names.Tokens(bucket.KeyName), names.UsageHour(bucket.KeyName, bucket.Hour), names.UsageHours(bucket.KeyName)],
             [leaseId, tally.BudgetTokens, budgetMode, day, bucket.Model, tally.Requests, tally.PromptTokens, tally.CompletionTokens, tally.Errors, bucket.Hour.ToUnixTimeSeconds(), _retentionSeconds]);
-        _redis.AddToSetInBackground(names.UsageKeyNames, bucket.KeyName);
+        if (_indexed.TryAdd(bucket.KeyName, true))
+        {
+            _redis.AddToSetInBackground(names.UsageKeyNames, bucket.KeyName);
+        }
+
         return finished;
     }
 

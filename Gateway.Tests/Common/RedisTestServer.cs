@@ -80,12 +80,13 @@ internal sealed class RedisTestServer : IAsyncDisposable
         }
         else
         {
-            // Lua on, and run as transactions: without it Garnet does not run a script atomically.
+            // Lua on, and run as transactions: without it Garnet does not run a script atomically. ACL users as Redis has
+            // them (the default user needs no password), for the token sign-in tests.
             var log = new RecordingLoggerProvider();
             using var loggerFactory = new Microsoft.Extensions.Logging.LoggerFactory([log]);
             try
             {
-                _garnet = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lua", "true", "--lua-transaction-mode", "true", "--memory", "64m", "--index", "8m"], loggerFactory);
+                _garnet = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lua", "true", "--lua-transaction-mode", "true", "--auth", "Acl", "--memory", "64m", "--index", "8m"], loggerFactory);
                 _garnet.Start();
             }
             catch (Exception ex)
@@ -99,7 +100,7 @@ internal sealed class RedisTestServer : IAsyncDisposable
         {
             try
             {
-                _client ??= await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { Configuration }, AbortOnConnectFail = false, ConnectTimeout = 1000 });
+                _client ??= await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { Configuration }, AbortOnConnectFail = false, ConnectTimeout = 1000, AllowAdmin = true });
                 await _client.GetDatabase().PingAsync();
                 return;
             }
