@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OllamaGateway.Emulator;
+using OllamaGateway.Server;
 using OllamaGateway.Tests.Common;
 
 namespace OllamaGateway.Tests.SharedState;
@@ -36,6 +38,9 @@ internal sealed class GatewayCluster : IAsyncDisposable
 
     public List<Uri> Addresses { get; } = [];
 
+    /// <summary>What each instance logged.</summary>
+    public List<RecordingLoggerProvider> Logs { get; } = [];
+
     public static async Task<GatewayCluster> StartAsync(RedisTestServer redis, int instances, string keysJson, EmulatorOptions? emulatorOptions = null, params string[] extraArgs)
     {
         var cluster = new GatewayCluster(redis, await OllamaEmulator.StartAsync(emulatorOptions), new TempDirectory(), "t" + Guid.NewGuid().ToString("N")[..8] + ":");
@@ -56,7 +61,14 @@ internal sealed class GatewayCluster : IAsyncDisposable
     {
         // Each instance its own ledger, as instances on separate machines have.
         var ledger = Directory.PathOf($"usage-{_apps.Count}.db");
-        var app = GatewayTestHost.BuildServer(Emulator.BaseAddress.ToString().TrimEnd('/'), Directory.PathOf("keys.json"), RedisArgs([$"--Gateway:Usage:Path={ledger}", .. extraArgs]));
+        string[] args = ["--urls", "http://127.0.0.1:0", $"--Gateway:OllamaUrl={Emulator.BaseAddress.ToString().TrimEnd('/')}", $"--Gateway:KeysFile={Directory.PathOf("keys.json")}",
+            .. RedisArgs([$"--Gateway:Usage:Path={ledger}", .. extraArgs])];
+        var builder = ServerApp.CreateBuilder(args);
+        builder.Logging.ClearProviders();
+        var log = new RecordingLoggerProvider();
+        builder.Logging.AddProvider(log);
+        Logs.Add(log);
+        var app = ServerApp.Build(builder);
         await app.StartAsync();
         _apps.Add(app);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -28,8 +28,9 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task RedisStopped_RequestsAreServedWithPerInstanceLimits_AndUsageArrivesWhenItReturns()
     {
-        const string Keys = """{"keys": [{"name": "limited", "key": "sk-limited-0123456789", "limits": {"requestsPerMinute": 3}}, {"name": "free", "key": "sk-free-0123456789"}]}""";
+        const string Keys = """{"keys": [{"name": "limited", "key": "sk-limited-0123456789", "limits": {"requestsPerMinute": 3}}, {"name": "free", "key": "sk-free-0123456789"}, {"name": "ops", "key": "sk-ops-0123456789", "metrics": true}]}""";
         await using var cluster = await GatewayCluster.StartAsync(_redis, 2, Keys);
+        Assert.Equal(0, MetricsScrape.Value(await MetricsScrape.GetAsync(cluster.Addresses[0], "sk-ops-0123456789"), "ollama_gateway_redis_degraded"));
         using var readiness = new HttpClient();
         Assert.All(await Task.WhenAll(cluster.Addresses.Select(address => ReadinessAsync(readiness, address))), state => Assert.Equal(("ready", true), state));
 
@@ -55,6 +56,11 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.All(await Task.WhenAll(cluster.Addresses.Select(address => ReadinessAsync(readiness, address))), state => Assert.Equal(("degraded", false), state));
         Assert.All(cluster.Instances, instance => Assert.True(instance.Services.GetRequiredService<RedisKeyLimits>().Buffered > 0));
 
+        Assert.Equal(1, MetricsScrape.Value(await MetricsScrape.GetAsync(cluster.Addresses[1], "sk-ops-0123456789"), "ollama_gateway_redis_degraded"));
+
+        // One warning per instance for the whole outage, however many requests it served meanwhile.
+        Assert.All(cluster.Logs, log => Assert.Single(log.Entries, entry => entry.EventId.Name == "RedisUnavailable"));
+
         // Redis returns (empty: it keeps nothing on disk here); the buffered usage is written, shared limits apply again.
         await _redis.StartAgainAsync();
         foreach (var address in cluster.Addresses)
@@ -65,11 +71,19 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var query = new UsageQuery(now.AddDays(-1), now.AddHours(1), null, null, [UsageGrouping.Key]);
         var source = cluster.Instances[0].Services.GetRequiredService<IUsageReportSource>();
-        await WaitUntilAsync(async () => (await source.QueryAsync(query, CancellationToken.None)).Totals.Requests >= sentDuringOutage);
-        var report = await source.QueryAsync(query, CancellationToken.None);
-        Assert.Equal(sentDuringOutage, report.Totals.Requests);
-        Assert.Equal([("free", 10L, 0L), ("limited", 10L, 4L)], report.Rows.Select(row => (row.Key!, row.Counters.Requests, row.Counters.Errors)));
+        var keyed = query with { By = [UsageGrouping.Key] };
+        await WaitUntilAsync(async () => (await source.QueryAsync(keyed, CancellationToken.None)).Rows.Where(row => row.Key != "ops").Sum(row => row.Counters.Requests) >= sentDuringOutage);
+        var report = await source.QueryAsync(keyed, CancellationToken.None);
+        Assert.Equal([("free", 10L, 0L), ("limited", 10L, 4L)], report.Rows.Where(row => row.Key != "ops").Select(row => (row.Key!, row.Counters.Requests, row.Counters.Errors)));
         Assert.All(cluster.Instances, instance => Assert.Equal(0, instance.Services.GetRequiredService<RedisKeyLimits>().Buffered));
+        Assert.Equal(0, MetricsScrape.Value(await MetricsScrape.GetAsync(cluster.Addresses[1], "sk-ops-0123456789"), "ollama_gateway_redis_degraded"));
+        foreach (var log in cluster.Logs)
+        {
+            // The summary when it ends: how many requests the instance limited alone.
+            var restored = Assert.Single(log.Entries, entry => entry.EventId.Name == "RedisRestored");
+            Assert.Contains("5 requests were limited by this instance alone", restored.Message, StringComparison.Ordinal);
+            Assert.Single(log.Entries, entry => entry.EventId.Name == "RedisUnavailable");
+        }
 
         var afterwards = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
         {
