@@ -23,8 +23,8 @@ internal sealed partial class RedisConnection : BackgroundService
     private readonly List<IRedisParticipant> _participants = [];
     private readonly IRedisTokenSource? _tokens;
     private readonly TokenOptionsProvider _tokenDefaults = new();
-    private DateTimeOffset _tokenRefreshAt = DateTimeOffset.MaxValue;
     private readonly Lock _stateLock = new();
+    private DateTimeOffset _tokenRefreshAt = DateTimeOffset.MaxValue;
     private ConnectionMultiplexer? _multiplexer;
     private IDatabase? _database;
     private volatile bool _available;
@@ -170,7 +170,14 @@ internal sealed partial class RedisConnection : BackgroundService
                 {
                     foreach (var participant in Participants())
                     {
-                        await participant.OnTickAsync(stoppingToken);
+                        try
+                        {
+                            await participant.OnTickAsync(stoppingToken);
+                        }
+                        catch (Exception ex) when (ex is RedisException or TimeoutException)
+                        {
+                            MarkUnavailable(ex);
+                        }
                     }
                 }
             }
@@ -277,9 +284,17 @@ internal sealed partial class RedisConnection : BackgroundService
         }
 
         // Catch up before requests use Redis again: buffered usage is written while this instance still limits alone.
-        foreach (var participant in Participants())
+        try
         {
-            await participant.OnRestoredAsync(cancellationToken);
+            foreach (var participant in Participants())
+            {
+                await participant.OnRestoredAsync(cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            MarkUnavailable(ex);
+            return;
         }
 
         bool wasOutage;

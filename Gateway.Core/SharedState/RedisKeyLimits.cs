@@ -19,7 +19,7 @@ namespace OllamaGateway.SharedState;
 /// the lease, charges the tokens and counts the usage per key, model and hour. While Redis is unavailable the instance's
 /// own limits (<see cref="InProcessKeyLimits"/>) decide and usage counts wait in a bounded buffer.
 /// </summary>
-internal sealed partial class RedisKeyLimits : IKeyLimits, IRequestRecordSink, IRedisParticipant
+internal sealed partial class RedisKeyLimits : IKeyLimits, IRequestRecordSink, IRedisParticipant, IDisposable
 {
     private const int MaxModelLength = 256;
 
@@ -180,6 +180,16 @@ internal sealed partial class RedisKeyLimits : IKeyLimits, IRequestRecordSink, I
         return FlushAsync();
     }
 
+    /// <summary>At shutdown, says what could not reach Redis: never a silent loss.</summary>
+    public void Dispose()
+    {
+        var left = _buffer.Drain();
+        if (left.Length > 0)
+        {
+            Log.LostAtShutdown(_logger, left.Sum(entry => entry.Value.Requests));
+        }
+    }
+
     private static DateTimeOffset HourOf(DateTimeOffset time)
     {
         var ticks = time.UtcTicks;
@@ -274,6 +284,9 @@ internal sealed partial class RedisKeyLimits : IKeyLimits, IRequestRecordSink, I
     {
         [LoggerMessage(5022, LogLevel.Warning, "The usage buffer is full while Redis is unavailable: {Dropped} finished requests are left out of the shared usage counters so far.", EventName = "RedisUsageBufferFull")]
         public static partial void BufferFull(ILogger logger, long dropped);
+
+        [LoggerMessage(5026, LogLevel.Warning, "Stopping while Redis is unavailable: {Requests} finished requests are left out of the shared usage counters.", EventName = "RedisUsageLostAtShutdown")]
+        public static partial void LostAtShutdown(ILogger logger, long requests);
 
         [LoggerMessage(5023, LogLevel.Information, "Wrote {Buckets} buffered usage counts ({Requests} requests) to Redis; {Dropped} requests were dropped while it was unavailable.", EventName = "RedisUsageFlushed")]
         public static partial void Flushed(ILogger logger, int buckets, long requests, long dropped);

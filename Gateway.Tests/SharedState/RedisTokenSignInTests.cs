@@ -37,8 +37,13 @@ public sealed class RedisTokenSignInTests(ITestOutputHelper output) : IAsyncLife
         // Three quarters into the token's hour a new one is taken; the server accepts both for now.
         await _redis.Database.ExecuteAsync("ACL", "SETUSER", "identity-1", ">token-B");
         tokens.Next = "token-B";
-        time.Advance(TimeSpan.FromMinutes(46));
-        await WaitUntilAsync(() => Task.FromResult(tokens.Issued == 2));
+        // Minute by minute: the connection's timer ticks on the fake clock once it has started.
+        await WaitUntilAsync(() =>
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            return Task.FromResult(tokens.Issued == 2);
+        });
+        Assert.True(time.GetUtcNow() >= tokens.FirstIssuedAt + TimeSpan.FromMinutes(45), "the token was replaced before three quarters of its life");
 
         // ...and the live connection is signed in with it at once (AUTH), not only the next one.
         await WaitUntilAsync(() => Task.FromResult(log.Entries.Any(entry => entry.EventId.Id is 5024 or 5025)));
@@ -80,9 +85,15 @@ public sealed class RedisTokenSignInTests(ITestOutputHelper output) : IAsyncLife
 
         public int Issued => Volatile.Read(ref _issued);
 
+        public DateTimeOffset FirstIssuedAt { get; private set; }
+
         public ValueTask<RedisToken> GetTokenAsync(CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref _issued);
+            if (Interlocked.Increment(ref _issued) == 1)
+            {
+                FirstIssuedAt = time.GetUtcNow();
+            }
+
             return ValueTask.FromResult(new RedisToken(user, Next, time.GetUtcNow().AddHours(1)));
         }
     }

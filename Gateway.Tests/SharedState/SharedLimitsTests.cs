@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OllamaGateway.Emulator;
@@ -51,6 +52,32 @@ public sealed class SharedLimitsTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
             Assert.NotNull(refused.Headers.RetryAfter);
         }
+    }
+
+    [Fact]
+    public async Task FunctionsAndServerInstances_ShareOneRedis()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(_redis, 1, """{"keys": [{"name": "three", "key": "sk-three-0123456789", "limits": {"requestsPerMinute": 3}}]}""");
+        await using var functions = await FunctionsHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:OllamaUrl"] = cluster.Emulator.BaseAddress.ToString().TrimEnd('/'),
+            ["Gateway:KeysFile"] = cluster.Directory.PathOf("keys.json"),
+            ["Gateway:Redis:Configuration"] = _redis.Configuration,
+            ["Gateway:Redis:KeyPrefix"] = cluster.Prefix,
+        });
+        using var server = cluster.Client(0, "sk-three-0123456789");
+
+        var first = FunctionsHarness.CreateContext("GET", "/api/version", "sk-three-0123456789");
+        await functions.Pipeline.InvokeAsync(first);
+        Assert.Equal(StatusCodes.Status200OK, first.Response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await server.GetAsync("api/version")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await server.GetAsync("api/version")).StatusCode);
+
+        var refused = FunctionsHarness.CreateContext("GET", "/v1/models", "sk-three-0123456789");
+        await functions.Pipeline.InvokeAsync(refused);
+        Assert.Equal(StatusCodes.Status429TooManyRequests, refused.Response.StatusCode);
+        Assert.False(string.IsNullOrEmpty(refused.Response.Headers.RetryAfter));
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await server.GetAsync("api/version")).StatusCode);
     }
 
     [Fact]
