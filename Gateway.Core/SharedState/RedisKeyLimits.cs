@@ -40,6 +40,10 @@ internal sealed partial class RedisKeyLimits : IKeyLimits, IRequestRecordSink, I
     // already added the name to the set of names with usage since Redis was last unavailable.
     private readonly ConcurrentDictionary<string, RedisKey[]> _acquireKeys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _indexed = new(StringComparer.Ordinal);
+
+    // Per key name: the last hour this instance indexed (expiry set, added to the key's hours), so that only the first
+    // finished request of each hour pays for it.
+    private readonly ConcurrentDictionary<string, long> _indexedHours = new(StringComparer.Ordinal);
     private long _lastRenewal;
     private long _droppedLogged;
 
@@ -175,8 +179,9 @@ internal sealed partial class RedisKeyLimits : IKeyLimits, IRequestRecordSink, I
     /// <inheritdoc/>
     public Task OnRestoredAsync(CancellationToken cancellationToken)
     {
-        // Redis may have come back empty: name every key again as its usage arrives.
+        // Redis may have come back empty: name every key and index every hour again as usage arrives.
         _indexed.Clear();
+        _indexedHours.Clear();
         return FlushAsync();
     }
 
@@ -215,10 +220,17 @@ internal sealed partial class RedisKeyLimits : IKeyLimits, IRequestRecordSink, I
         var names = _redis.Names;
         var day = bucket.Hour.ToUnixTimeSeconds() / 86_400;
         var budgetMode = tally.BudgetTokens <= 0 ? "0" : replay ? "2" : "1";
+        var hour = bucket.Hour.ToUnixTimeSeconds();
+        var index = replay || !_indexedHours.TryGetValue(bucket.KeyName, out var indexed) || indexed != hour;
+        if (index)
+        {
+            _indexedHours[bucket.KeyName] = hour;
+        }
+
         var finished = _redis.EvaluateInBackgroundAsync(
             RedisScripts.Finish,
             [names.Leases(bucket.KeyName), names.Tokens(bucket.KeyName), names.UsageHour(bucket.KeyName, bucket.Hour), names.UsageHours(bucket.KeyName)],
-            [leaseId, tally.BudgetTokens, budgetMode, day, bucket.Model, tally.Requests, tally.PromptTokens, tally.CompletionTokens, tally.Errors, bucket.Hour.ToUnixTimeSeconds(), _retentionSeconds]);
+            [leaseId, tally.BudgetTokens, budgetMode, day, bucket.Model, tally.Requests, tally.PromptTokens, tally.CompletionTokens, tally.Errors, hour, _retentionSeconds, index ? "1" : "0"]);
         if (_indexed.TryAdd(bucket.KeyName, true))
         {
             _redis.AddToSetInBackground(names.UsageKeyNames, bucket.KeyName);

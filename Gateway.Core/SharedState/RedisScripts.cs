@@ -91,7 +91,8 @@ internal static class RedisScripts
     /// and only when it is still that day; a minute window long past is not charged).
     /// KEYS: leases, tokens, usage hour, usage hours. ARGV: lease id (or empty), tokens to charge, budget mode (0 none,
     /// 1 now, 2 replay), the request's UTC day (days since 1970), model, requests, prompt tokens, completion tokens,
-    /// errors, the hour (Unix seconds), retention (seconds).
+    /// errors, the hour (Unix seconds), retention (seconds), and whether to (re)index the hour: set its expiry and add
+    /// it to the key's hours (the first write of an instance to a key's hour does it; later ones need not).
     /// </summary>
     public const string Finish = """
         if ARGV[1] ~= '' then
@@ -125,12 +126,14 @@ internal static class RedisScripts
           if tonumber(ARGV[7]) > 0 then redis.call('HINCRBY', KEYS[3], 'p|' .. model, ARGV[7]) end
           if tonumber(ARGV[8]) > 0 then redis.call('HINCRBY', KEYS[3], 'c|' .. model, ARGV[8]) end
           if tonumber(ARGV[9]) > 0 then redis.call('HINCRBY', KEYS[3], 'e|' .. model, ARGV[9]) end
-          local hour = tonumber(ARGV[10])
-          local retention = tonumber(ARGV[11])
-          redis.call('EXPIRE', KEYS[3], retention)
-          redis.call('ZADD', KEYS[4], hour, hour)
-          redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', hour - retention)
-          redis.call('EXPIRE', KEYS[4], retention)
+          if ARGV[12] == '1' then
+            local hour = tonumber(ARGV[10])
+            local retention = tonumber(ARGV[11])
+            redis.call('EXPIRE', KEYS[3], retention)
+            redis.call('ZADD', KEYS[4], hour, hour)
+            redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', hour - retention)
+            redis.call('EXPIRE', KEYS[4], retention)
+          end
         end
         return 0
         """;

@@ -151,7 +151,7 @@ public sealed class RedisScriptTests(ITestOutputHelper output) : IAsyncLifetime
         var hour = DateTimeOffset.FromUnixTimeSeconds(1_790_000_000 / 3600 * 3600);
         return _redis.Database.ScriptEvaluateAsync(RedisScripts.Finish,
             [_names.Leases(key), _names.Tokens(key), _names.UsageHour(key, hour), _names.UsageHours(key)],
-            [leaseId, tokens, tokens > 0 ? budgetMode : "0", day, "m", 1, tokens, 0, 0, hour.ToUnixTimeSeconds(), 3600]);
+            [leaseId, tokens, tokens > 0 ? budgetMode : "0", day, "m", 1, tokens, 0, 0, hour.ToUnixTimeSeconds(), 3600, "1"]);
     }
 
     private async Task ShiftRateAsync(string key, TimeSpan by)
