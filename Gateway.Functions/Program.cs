@@ -7,4 +7,5 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.AddGateway();
 builder.AddMetricsExport();
+builder.AddRedisSignIn();
 builder.Build().Run();

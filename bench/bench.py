@@ -279,6 +279,7 @@ class Env:
             "nginx_a": p + 10, "nginx_b": p + 11,
             "gateway_a": p + 20, "gateway_b": p + 21, "gateway_mem": p + 22, "gateway_start": p + 23, "gateway_u3": p + 24,
             "bare": p + 25, "gateway_on": p + 26, "gateway_off": p + 27, "gateway_base": p + 28,
+            "redis": p + 29, "gateway_lim": p + 30, "gateway_lim_redis": p + 31,
         }
         busy = [f"{k}={v}" for k, v in self.port.items() if not port_free(v)]
         if busy:
@@ -365,6 +366,35 @@ class Env:
         self.pid[name] = p.pid
         return p
 
+    def start_limited_gateways(self) -> tuple[subprocess.Popen, subprocess.Popen]:
+        """A local redis-server and two gateways in front of the nginx upstream whose bench key has limits (requests
+        per minute and concurrent requests, too high to refuse anything): one counts in its own memory, one in Redis."""
+        P = self.port
+        p = self.procs.start("redis", ["redis-server", "--port", str(P["redis"]), "--bind", "127.0.0.1", "--save", "",
+                                       "--appendonly", "no", "--dir", str(self.tmp)])
+        self.pid["redis"] = p.pid
+        wait_until_serving(self.procs, "redis", P["redis"])
+        limited = self.tmp / "keys-limited.json"
+        limited.write_text(json.dumps({"keys": [{"name": "bench", "key": KEY,
+                                                 "limits": {"requestsPerMinute": 1000000000, "concurrentRequests": 10000}}]}))
+        gateways = []
+        for name, extra in [("gateway_lim", []),
+                            ("gateway_lim_redis", [f"--Gateway:Redis:Configuration=127.0.0.1:{P['redis']}"])]:
+            argv = self.gateway_argv(P[name], P["upstream"])
+            argv = [a if not a.startswith("--Gateway:KeysFile=") else f"--Gateway:KeysFile={limited}" for a in argv] + extra
+            g = self.procs.start(name, argv, cwd=self.server_exe.parent, env=self.dotnet_env(gateway=True))
+            self.pid[name] = g.pid
+            gateways.append(g)
+        for name in ("gateway_lim", "gateway_lim_redis"):
+            wait_until_serving(self.procs, name, P[name])
+            expect_200(self.procs, name, P[name], "POST", "/api/chat", (PAYLOADS / "chat.json").read_bytes(),
+                       must_contain=b'"done":true')
+        status, body = http_request(P["gateway_lim_redis"], "GET", "/readyz")
+        if b'"available":true' not in body:
+            raise BenchError(f"the Redis gateway does not use Redis: /readyz {status} {body[:300]!r}\n"
+                             f"{self.procs.log_tail('gateway_lim_redis')}")
+        return gateways[0], gateways[1]
+
     def start_all(self):
         P = self.port
         self.start_nginx("upstream", nginx_upstream_conf(self.tmp, P["upstream"], [P["upstream_2"], P["upstream_3"]]))
@@ -430,10 +460,14 @@ def wrk_scenario(env: Env, name: str, title: str, arms: list[dict], threads: int
         for a in arms:
             env.procs.check_alive()
             pid = env.pid.get(a.get("process", ""))
+            also = env.pid.get(a.get("also", ""))  # a second process the arm uses (redis-server)
             c0 = cpu_ticks(pid) if pid else None
+            a0 = cpu_ticks(also) if also else None
             r = run_wrk(f"http://127.0.0.1:{a['port']}{a['path']}", a["method"], a.get("body"), threads, conns, seconds)
             if pid:
                 r["proxy_cpu_us_per_req"] = (cpu_ticks(pid) - c0) / CLK_TCK * 1e6 / max(r["requests"], 1)
+            if also:
+                r["also_cpu_us_per_req"] = (cpu_ticks(also) - a0) / CLK_TCK * 1e6 / max(r["requests"], 1)
             bad = sum(r["errors"].values())
             print(f"   round {rnd + 1} {a['target']:<14} {r['rps']:>9.0f} req/s  p50 {r['latency_us']['p50'] / 1000:7.3f} ms"
                   f"  p99 {r['latency_us']['p99'] / 1000:7.3f} ms"
@@ -454,6 +488,8 @@ def wrk_scenario(env: Env, name: str, title: str, arms: list[dict], threads: int
             "errors": sum(sum(r["errors"].values()) for r in rs),
             "proxy_cpu_us_per_req": (statistics.median(r["proxy_cpu_us_per_req"] for r in rs)
                                      if "proxy_cpu_us_per_req" in rs[0] else None),
+            "also_cpu_us_per_req": (statistics.median(r["also_cpu_us_per_req"] for r in rs)
+                                    if "also_cpu_us_per_req" in rs[0] else None),
             "runs": rs,
         }
     return {"name": name, "title": title, "kind": "wrk", "threads": threads, "connections": conns,
@@ -841,6 +877,11 @@ def build_report(res: dict) -> str:
             if base and base.get("proxy_cpu_us_per_req") is not None and off.get("proxy_cpu_us_per_req") is not None:
                 add(f"  this build (accounting off) vs the base build: {off['proxy_cpu_us_per_req'] - base['proxy_cpu_us_per_req']:+.1f} us "
                     f"CPU per request, {off['rps'] / base['rps']:.2f}x the throughput")
+        memory, shared = t.get("gateway memory"), t.get("gateway redis")
+        if memory and shared and memory.get("proxy_cpu_us_per_req") is not None and shared.get("proxy_cpu_us_per_req") is not None:
+            add(f"  limits in Redis instead of memory: {shared['proxy_cpu_us_per_req'] - memory['proxy_cpu_us_per_req']:+.1f} us gateway "
+                f"CPU per request, {shared.get('also_cpu_us_per_req') or 0:.1f} us redis-server CPU per request, p50 "
+                f"{(shared['p50_ms'] - memory['p50_ms']) * 1000:+.0f} us, {shared['rps'] / memory['rps']:.2f}x the throughput")
         one, three = t.get("gateway 1 up"), t.get("gateway 3 up")
         if one and three and one.get("proxy_cpu_us_per_req") is not None and three.get("proxy_cpu_us_per_req") is not None:
             added = three["proxy_cpu_us_per_req"] - one["proxy_cpu_us_per_req"]
@@ -906,7 +947,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(BENCH / "out"), help="folder holding the published server/ and emulator/")
     ap.add_argument("--results", default=str(BENCH / "results"), help="where <timestamp>.json and .txt are written")
     ap.add_argument("--base-port", type=int, default=18100, help="first of the loopback ports used")
-    ap.add_argument("--only", default="", help="comma-separated scenarios: tags,chat,generate,latency,routing,overhead,stream,memory,startup")
+    ap.add_argument("--only", default="", help="comma-separated scenarios: tags,chat,generate,latency,routing,overhead,redis,stream,memory,startup")
     ap.add_argument("--base-server", default="", help="an older build's Gateway.Server executable, measured beside this one "
                                                         "in the overhead scenario (bench/run.sh --base REV publishes one)")
     ap.add_argument("--gateway-env", action="append", default=[], metavar="NAME=VALUE",
@@ -1002,6 +1043,26 @@ def main() -> int:
                 ], *wrk_args))
         if want_sc("overhead"):
             res["scenarios"].extend(overhead_scenarios(env, wrk_args))
+        if want_sc("redis"):
+            # The per-request cost of shared limits: the same limited key counted in the gateway's memory and in a
+            # local Redis (one script call per request before it is forwarded, one after it, not awaited).
+            if shutil.which("redis-server") is None:
+                raise BenchError("redis-server is not installed (bench/run.sh installs it for --only redis)")
+            env.start_limited_gateways()
+            for path, body, title, conns, threads, seconds in [
+                    ("/api/chat", "chat.json", "POST /api/chat, limited key: in memory vs Redis", s.wrk_connections,
+                     s.wrk_threads, s.wrk_duration),
+                    ("/api/chat", "chat.json", "POST /api/chat, limited key, 1 connection: in memory vs Redis", 1, 1,
+                     s.lat_duration)]:
+                sc = wrk_scenario(env, "redis" + ("_c1" if conns == 1 else ""), title, [
+                    {"target": "gateway no limit", "port": P["gateway_a"], "method": "POST", "path": path, "body": body,
+                     "process": "gateway_a"},
+                    {"target": "gateway memory", "port": P["gateway_lim"], "method": "POST", "path": path, "body": body,
+                     "process": "gateway_lim"},
+                    {"target": "gateway redis", "port": P["gateway_lim_redis"], "method": "POST", "path": path,
+                     "body": body, "process": "gateway_lim_redis", "also": "redis"},
+                ], threads, conns, seconds, s.wrk_rounds, s.wrk_warmup)
+                res["scenarios"].append(sc)
         if want_sc("stream"):
             res["scenarios"].append(stream_scenario(env))
         if want_sc("memory"):

@@ -46,6 +46,7 @@ need=()
 if ((!soak)); then  # the soak run needs neither
     command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
     command -v wrk >/dev/null 2>&1 || need+=(wrk)
+    command -v redis-server >/dev/null 2>&1 || need+=(redis-server)  # the redis scenario's local Redis
 fi
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 if ((${#need[@]})); then

@@ -82,4 +82,7 @@ public sealed class GatewayOptions
 
     /// <summary>The usage ledger: one row per finished request.</summary>
     public UsageOptions Usage { get; set; } = new();
+
+    /// <summary>Shared state on Redis, so that limits and usage counters hold across instances.</summary>
+    public RedisOptions Redis { get; set; } = new();
 }

@@ -10,6 +10,7 @@ using OllamaGateway.Forwarding;
 using OllamaGateway.Limits;
 using OllamaGateway.Pipeline;
 using OllamaGateway.Routing;
+using OllamaGateway.SharedState;
 using OllamaGateway.Usage;
 using OllamaGateway.Usage.Ledger;
 using OllamaGateway.Usage.Metrics;
@@ -73,13 +74,14 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton<AuthFailureThrottle>();
         services.TryAddSingleton<ITokenBudget, InProcessTokenBudget>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestRecordSink, TokenBudgetSink>());
+        services.TryAddSingleton<InProcessKeyLimits>();
+        SharedStateRegistration.AddRedis(builder);
+        services.TryAddSingleton<IKeyLimits>(sp => sp.GetRequiredService<InProcessKeyLimits>());
         services.TryAddSingleton<RequestFraming>();
         services.TryAddSingleton(sp => new GatewayPipeline(
             sp.GetRequiredService<ApiKeyStore>(),
             sp.GetRequiredService<GatewayHandlers>(),
-            sp.GetRequiredService<KeyLimiter>(),
-            sp.GetRequiredService<AuthFailureThrottle>(),
-            sp.GetRequiredService<ITokenBudget>(),
+            sp.GetRequiredService<IKeyLimits>(),
             sp.GetRequiredService<RequestFraming>(),
             sp.GetServices<IRequestRecordSink>(),
             sp.GetRequiredService<TimeProvider>(),

@@ -17,21 +17,17 @@ public sealed partial class GatewayPipeline
 {
     private readonly ApiKeyStore _keys;
     private readonly GatewayHandlers _handlers;
-    private readonly KeyLimiter _limiter;
-    private readonly AuthFailureThrottle _throttle;
-    private readonly ITokenBudget _budget;
+    private readonly IKeyLimits _limits;
     private readonly RequestFraming _framing;
     private readonly IRequestRecordSink[] _sinks;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<GatewayPipeline> _logger;
 
-    internal GatewayPipeline(ApiKeyStore keys, GatewayHandlers handlers, KeyLimiter limiter, AuthFailureThrottle throttle, ITokenBudget budget, RequestFraming framing, IEnumerable<IRequestRecordSink> sinks, TimeProvider timeProvider, ILogger<GatewayPipeline> logger)
+    internal GatewayPipeline(ApiKeyStore keys, GatewayHandlers handlers, IKeyLimits limits, RequestFraming framing, IEnumerable<IRequestRecordSink> sinks, TimeProvider timeProvider, ILogger<GatewayPipeline> logger)
     {
         _keys = keys;
         _handlers = handlers;
-        _limiter = limiter;
-        _throttle = throttle;
-        _budget = budget;
+        _limits = limits;
         _framing = framing;
         _sinks = [.. sinks];
         _timeProvider = timeProvider;
@@ -119,25 +115,21 @@ public sealed partial class GatewayPipeline
         var key = Authenticate(context, out var failure);
         if (key is null)
         {
-            var wait = _throttle.RecordFailure(context.Connection.RemoteIpAddress);
+            var wait = await _limits.RecordAuthFailureAsync(context.Connection.RemoteIpAddress, token);
             await ErrorResponder.WriteAsync(context, match.Surface, wait is null ? failure : GatewayError.TooManyFailedAttempts, retryAfter: wait);
             return;
         }
 
         record.Key = key;
-        using var lease = _limiter.Acquire(key);
+        // One call for every limit (with Redis, one round trip): rate, concurrency and, on inference routes only (listing
+        // models or reading metrics costs no tokens), the token budget.
+        using var lease = key.Limits == KeyLimits.None ? LimitLease.Granted : await _limits.AcquireAsync(key, match.Route?.Operation is not null, record, token);
         if (!lease.IsGranted)
         {
             Log.RateLimited(_logger, key.Name, lease.Limit);
-            await ErrorResponder.WriteAsync(context, match.Surface, GatewayError.RateLimited, $"Rate limit reached for this key ({lease.Limit}). Try again later.", retryAfter: lease.RetryAfter);
-            return;
-        }
-
-        // Token budgets bound inference only: listing models or reading metrics costs no tokens.
-        if (match.Route?.Operation is not null && key.Limits.HasTokenBudget && await _budget.CheckAsync(key, token) is { } spent)
-        {
-            Log.RateLimited(_logger, key.Name, spent.Window);
-            await ErrorResponder.WriteAsync(context, match.Surface, GatewayError.TokenBudgetSpent, $"Token budget spent for this key ({spent.Window}). Try again later.", retryAfter: spent.RetryAfter);
+            await (lease.IsBudgetSpent
+                ? ErrorResponder.WriteAsync(context, match.Surface, GatewayError.TokenBudgetSpent, $"Token budget spent for this key ({lease.Limit}). Try again later.", retryAfter: lease.RetryAfter)
+                : ErrorResponder.WriteAsync(context, match.Surface, GatewayError.RateLimited, $"Rate limit reached for this key ({lease.Limit}). Try again later.", retryAfter: lease.RetryAfter));
             return;
         }
 

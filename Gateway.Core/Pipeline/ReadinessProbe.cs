@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using OllamaGateway.Forwarding;
+using OllamaGateway.SharedState;
 
 namespace OllamaGateway.Pipeline;
 
@@ -9,9 +10,10 @@ namespace OllamaGateway.Pipeline;
 /// with several servers the models it has and has loaded). With one server it asks that server; its result is cached
 /// for a second, since the route needs no key: a flood of probes costs Ollama at most one <c>/api/version</c> call per
 /// second. With several it reports what the gateway's own probes found (<see cref="UpstreamMonitor"/>) and is ready while
-/// any server is healthy ("degraded" while some are not).
+/// any server is healthy ("degraded" while some are not). With Redis configured it also says whether Redis is in use:
+/// "degraded" while it is not (the instance limits alone; requests are still served, so it stays ready).
 /// </summary>
-internal sealed class ReadinessProbe(UpstreamSet upstreams, TimeProvider timeProvider)
+internal sealed class ReadinessProbe(UpstreamSet upstreams, TimeProvider timeProvider, RedisConnection? redis = null)
 {
     private static readonly TimeSpan s_cacheFor = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(2);
@@ -37,17 +39,23 @@ internal sealed class ReadinessProbe(UpstreamSet upstreams, TimeProvider timePro
             status = !ready ? "not ready" : healthy < statuses.Count ? "degraded" : "ready";
         }
 
+        var redisAvailable = redis?.IsAvailable;
+        if (redisAvailable == false && ready)
+        {
+            status = "degraded";
+        }
+
         var response = context.Response;
         response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         response.ContentType = "application/json; charset=utf-8";
         response.Headers.CacheControl = "no-store";
         if (!HttpMethods.IsHead(context.Request.Method))
         {
-            await response.Body.WriteAsync(Write(status, ready, statuses), cancellationToken);
+            await response.Body.WriteAsync(Write(status, ready, statuses, redisAvailable), cancellationToken);
         }
     }
 
-    private static byte[] Write(string status, bool ready, IReadOnlyList<UpstreamStatus> statuses)
+    private static byte[] Write(string status, bool ready, IReadOnlyList<UpstreamStatus> statuses, bool? redisAvailable)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -82,6 +90,15 @@ internal sealed class ReadinessProbe(UpstreamSet upstreams, TimeProvider timePro
             }
 
             writer.WriteEndArray();
+            if (redisAvailable is { } available)
+            {
+                // Whether limits and usage are shared now, or counted per instance until Redis answers again.
+                writer.WriteStartObject("redis");
+                writer.WriteBoolean("available", available);
+                writer.WriteString("limits", available ? "shared" : "per instance");
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         }
 

@@ -24,6 +24,7 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _refusals;
     private readonly Counter<long> _upstreamErrors;
     private readonly Counter<long> _ledgerDropped;
+    private readonly Counter<long> _sharedUsageDropped;
     private readonly Histogram<double> _requestDuration;
     private readonly Histogram<double> _timeToFirstToken;
     private readonly Histogram<double> _timePerOutputToken;
@@ -35,6 +36,7 @@ internal sealed class GatewayMetrics
 
     private long _openStreams;
     private Func<long>? _ledgerQueueDepth;
+    private Func<SharedStateObservation>? _sharedState;
     private Func<IEnumerable<UpstreamObservation>>? _upstreams;
 
     public GatewayMetrics(IMeterFactory meterFactory)
@@ -49,6 +51,9 @@ internal sealed class GatewayMetrics
         meter.CreateObservableUpDownCounter("ollama_gateway.open_streams", () => Volatile.Read(ref _openStreams), "{stream}", "Streamed answers being relayed to clients now.");
         meter.CreateObservableGauge("ollama_gateway.ledger.queue_depth", ObserveLedgerQueueDepth, "{record}", "Request records waiting to be written to the usage ledger.");
         meter.CreateObservableGauge("ollama_gateway.upstream.healthy", ObserveUpstreamHealth, null, "Whether the gateway sends requests to the upstream (1) or not (0).");
+        _sharedUsageDropped = meter.CreateCounter<long>("ollama_gateway.redis.usage_dropped", "{request}", "Finished requests left out of the shared usage counters because Redis was unavailable and the buffer was full.");
+        meter.CreateObservableGauge("ollama_gateway.redis.degraded", ObserveSharedStateDegraded, null, "Whether Redis is configured but unavailable (1), so limits are counted per instance, or in use (0).");
+        meter.CreateObservableGauge("ollama_gateway.redis.usage_buffered", ObserveSharedUsageBuffered, "{count}", "Usage counts (one per key, model and hour) waiting for Redis to return.");
         meter.CreateObservableUpDownCounter("ollama_gateway.upstream.in_flight", ObserveUpstreamsInFlight, "{request}", "Requests to the upstream that have not finished.");
 
         _requestDuration = meter.CreateHistogram("gen_ai.server.request.duration", "s", "Time from the request's arrival to the end of its answer, on inference routes.",
@@ -88,6 +93,15 @@ internal sealed class GatewayMetrics
 
     /// <summary>Counts request records the usage ledger dropped (<c>ollama_gateway.ledger.dropped</c>).</summary>
     public void LedgerDropped(long count) => _ledgerDropped.Add(count);
+
+    /// <summary>
+    /// Reports the state of the shared store (Redis): <paramref name="state"/> is read each time metrics are collected
+    /// (<c>ollama_gateway.redis.degraded</c>, <c>ollama_gateway.redis.usage_buffered</c>). Without Redis neither series exists.
+    /// </summary>
+    public void ObserveSharedState(Func<SharedStateObservation> state) => Volatile.Write(ref _sharedState, state);
+
+    /// <summary>Counts finished requests left out of the shared usage counters (<c>ollama_gateway.redis.usage_dropped</c>).</summary>
+    public void SharedUsageDropped(long count) => _sharedUsageDropped.Add(count);
 
     /// <summary>
     /// The extension point for per-upstream series: <paramref name="upstreams"/> is read each time metrics are
@@ -200,6 +214,12 @@ internal sealed class GatewayMetrics
 
     private IEnumerable<Measurement<long>> ObserveLedgerQueueDepth() =>
         Volatile.Read(ref _ledgerQueueDepth) is { } depth ? [new Measurement<long>(depth())] : [];
+
+    private IEnumerable<Measurement<int>> ObserveSharedStateDegraded() =>
+        Volatile.Read(ref _sharedState) is { } state ? [new Measurement<int>(state().Degraded ? 1 : 0)] : [];
+
+    private IEnumerable<Measurement<long>> ObserveSharedUsageBuffered() =>
+        Volatile.Read(ref _sharedState) is { } state ? [new Measurement<long>(state().UsageBuffered)] : [];
 
     private IEnumerable<Measurement<int>> ObserveUpstreamHealth() =>
         Volatile.Read(ref _upstreams) is { } upstreams
