@@ -2,7 +2,7 @@
 # One command for the OllamaGateway benchmark: installs nginx and wrk if missing, publishes Gateway.Server and
 # Gateway.Emulator in Release, then runs bench.py (upstreams, nginx proxy, gateways on 127.0.0.1; wrk and
 # python clients), prints the table and writes bench/results/<timestamp>.json and .txt.
-#   bench/run.sh            full run (about 8-10 minutes)
+#   bench/run.sh            full run (about 25 minutes)
 #   bench/run.sh --quick    short runs, for developing the harness (about 2 minutes)
 #   bench/run.sh --soak     soak run instead (soak.py): 200,000 mixed requests through one gateway, errors and
 #                           RSS growth checked, about 5 minutes (bounded at 15); exits 1 when it fails
@@ -85,6 +85,6 @@ fi
 # The whole run is bounded: 15 minutes, then bench.py (soak.py) is told to stop (and killed 20 s later).
 script="$here/bench.py"
 if ((soak)); then script="$here/soak.py"; fi
-timeout --kill-after=20s 15m python3 "$script" "${args[@]+"${args[@]}"}" &
+timeout --kill-after=20s 45m python3 "$script" "${args[@]+"${args[@]}"}" &
 child=$!
 wait "$child"

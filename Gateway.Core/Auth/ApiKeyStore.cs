@@ -49,15 +49,15 @@ internal sealed partial class ApiKeyStore : IDisposable
     {
         lock (_reloadLock)
         {
-            FileStamp stamp;
+            // A missing file has the default stamp, which is what a refused missing file leaves in _stamp: so a
+            // deleted file is logged once too, not every second.
+            if (FileStamp.TryOf(FilePath) == _stamp)
+            {
+                return;
+            }
+
             try
             {
-                stamp = FileStamp.Of(FilePath);
-                if (stamp == _stamp)
-                {
-                    return;
-                }
-
                 (_current, _stamp) = Load(FilePath);
                 Log.Loaded(_logger, _current.Keys.Count, FilePath);
             }

@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Net;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using OllamaGateway.Configuration;
 
@@ -11,34 +11,46 @@ namespace OllamaGateway.Limits;
 /// guesses from a shared address cannot lock out its legitimate users. (A 256-bit key cannot be guessed
 /// anyway; this bounds the work and the log noise a guesser causes.)
 /// </summary>
-internal sealed class AuthFailureThrottle : IDisposable
+internal sealed class AuthFailureThrottle(IOptions<GatewayOptions> options, TimeProvider time)
 {
-    private readonly PartitionedRateLimiter<IPAddress> _limiter;
+    // Addresses are swept of refilled buckets whenever their number doubles past this, so a guesser rotating through
+    // addresses (an IPv6 prefix holds billions) costs memory only while its buckets are still draining.
+    private const int SweepFloor = 1024;
 
-    public AuthFailureThrottle(IOptions<GatewayOptions> options)
-    {
-        var perMinute = options.Value.FailedAuthPerMinute;
-        _limiter = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = perMinute,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromMinutes(1) / perMinute,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
-    }
+    private readonly ConcurrentDictionary<IPAddress, RateBucket> _byAddress = new();
+    private readonly int _perMinute = options.Value.FailedAuthPerMinute;
+    private int _sweepAt = SweepFloor;
 
     /// <summary>Records a failure; returns the wait to announce when this address has failed too often.</summary>
     public TimeSpan? RecordFailure(IPAddress? address)
     {
-        using var lease = _limiter.AttemptAcquire(address ?? IPAddress.None);
-        if (lease.IsAcquired)
-        {
-            return null;
-        }
-
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(3);
+        var bucket = _byAddress.GetOrAdd(address ?? IPAddress.None, static (_, self) => self.NewBucket(), this);
+        return bucket.TryTake(out var retryAfter) ? null : retryAfter;
     }
 
-    public void Dispose() => _limiter.Dispose();
+    /// <summary>How many addresses have a bucket that is still draining or was not swept yet.</summary>
+    internal int TrackedAddresses => _byAddress.Count;
+
+    private RateBucket NewBucket()
+    {
+        if (_byAddress.Count >= Volatile.Read(ref _sweepAt))
+        {
+            Sweep();
+        }
+
+        return new RateBucket(_perMinute, time);
+    }
+
+    private void Sweep()
+    {
+        foreach (var (address, bucket) in _byAddress)
+        {
+            if (bucket.IsFull)
+            {
+                _byAddress.TryRemove(new KeyValuePair<IPAddress, RateBucket>(address, bucket));
+            }
+        }
+
+        Volatile.Write(ref _sweepAt, Math.Max(SweepFloor, _byAddress.Count * 2));
+    }
 }

@@ -5,15 +5,21 @@ using OllamaGateway.Auth;
 namespace OllamaGateway.Limits;
 
 /// <summary>
-/// Enforces each key's <see cref="KeyLimits"/>: requests per minute as a token bucket (a burst of the whole
-/// minute's allowance, refilled one token at a time) and concurrent requests as a semaphore without a
-/// queue. State lives in this instance's memory: N gateway instances allow N times the limit.
+/// Enforces each key's <see cref="KeyLimits"/> in this instance's memory: requests per minute as a <see cref="RateBucket"/>
+/// (a burst of the whole minute's allowance, then one request per minute / N) and concurrent requests as a semaphore
+/// without a queue. N gateway instances allow N times the limit (see <c>RedisKeyLimits</c> for limits shared by all).
 /// </summary>
-internal sealed class KeyLimiter : IDisposable
+internal sealed class KeyLimiter(TimeProvider time) : IDisposable
 {
+    // A concurrency refusal is answered "try again in a second": nothing says when a running request ends.
+    private static readonly TimeSpan s_concurrencyRetry = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, Limiters> _byKey = new(StringComparer.Ordinal);
 
-    /// <summary>Takes a permit for one request; the caller holds the returned lease until the answer is complete.</summary>
+    /// <summary>
+    /// Takes a permit for one request; the caller holds the returned lease until the answer is complete. A refused
+    /// request spends nothing: neither a rate permit nor a slot.
+    /// </summary>
     public LimitLease Acquire(ApiKey key)
     {
         if (key.Limits == KeyLimits.None)
@@ -22,77 +28,44 @@ internal sealed class KeyLimiter : IDisposable
         }
 
         // Rebuilt when a reload changes the key's limits; leases taken on the old limiters release into them.
-        var limiters = _byKey.AddOrUpdate(key.Name, static (_, limits) => new Limiters(limits), static (_, existing, limits) => existing.Limits == limits ? existing : new Limiters(limits), key.Limits);
+        var limiters = _byKey.AddOrUpdate(key.Name, static (_, state) => new Limiters(state.Limits, state.time), static (_, existing, state) => existing.Limits == state.Limits ? existing : new Limiters(state.Limits, state.time), (key.Limits, time));
 
-        RateLimitLease? rate = null;
-        if (limiters.Rate is not null)
-        {
-            rate = limiters.Rate.AttemptAcquire();
-            if (!rate.IsAcquired)
-            {
-                var retryAfter = rate.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-                rate.Dispose();
-                return LimitLease.Refused(retryAfter, "requests per minute");
-            }
-        }
-
+        RateLimitLease? slot = null;
         if (limiters.Concurrency is not null)
         {
-            var slot = limiters.Concurrency.AttemptAcquire();
+            slot = limiters.Concurrency.AttemptAcquire();
             if (!slot.IsAcquired)
             {
                 slot.Dispose();
-                rate?.Dispose();
-                return LimitLease.Refused(TimeSpan.FromSeconds(1), "concurrent requests");
+                return LimitLease.Refused(s_concurrencyRetry, "concurrent requests");
             }
-
-            return LimitLease.Hold(slot);
         }
 
-        return LimitLease.Granted;
+        if (limiters.Rate is not null && !limiters.Rate.TryTake(out var retryAfter))
+        {
+            slot?.Dispose();
+            return LimitLease.Refused(retryAfter, "requests per minute");
+        }
+
+        return slot is null ? LimitLease.Granted : LimitLease.Hold(slot);
     }
 
     public void Dispose()
     {
         foreach (var limiters in _byKey.Values)
         {
-            limiters.Dispose();
+            limiters.Concurrency?.Dispose();
         }
     }
 
-    private sealed class Limiters : IDisposable
+    private sealed class Limiters(KeyLimits limits, TimeProvider time)
     {
-        public Limiters(KeyLimits limits)
-        {
-            Limits = limits;
-            if (limits.RequestsPerMinute is int perMinute)
-            {
-                Rate = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = perMinute,
-                    TokensPerPeriod = 1,
-                    ReplenishmentPeriod = TimeSpan.FromMinutes(1) / perMinute,
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            }
+        public KeyLimits Limits { get; } = limits;
 
-            if (limits.ConcurrentRequests is int concurrent)
-            {
-                Concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = concurrent, QueueLimit = 0 });
-            }
-        }
+        public RateBucket? Rate { get; } = limits.RequestsPerMinute is int perMinute ? new RateBucket(perMinute, time) : null;
 
-        public KeyLimits Limits { get; }
-
-        public RateLimiter? Rate { get; }
-
-        public RateLimiter? Concurrency { get; }
-
-        public void Dispose()
-        {
-            Rate?.Dispose();
-            Concurrency?.Dispose();
-        }
+        public ConcurrencyLimiter? Concurrency { get; } = limits.ConcurrentRequests is int concurrent
+            ? new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = concurrent, QueueLimit = 0 })
+            : null;
     }
 }
