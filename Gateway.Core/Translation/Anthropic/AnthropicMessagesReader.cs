@@ -3,6 +3,7 @@ using System.Text.Json;
 using OllamaGateway.Json;
 using OllamaGateway.Translation.Ollama;
 using OllamaGateway.Translation.OpenAI.Chat;
+using static OllamaGateway.Translation.JsonElementChecks;
 using static OllamaGateway.Translation.OpenAI.OpenAIJsonReading;
 
 namespace OllamaGateway.Translation.Anthropic;
@@ -75,7 +76,7 @@ internal static class AnthropicMessagesReader
         }
 
         JsonElement block = JsonElement.ParseValue(ref reader);
-        TranslationError? error = CheckKeys(block, path, out string? type);
+        TranslationError? error = CheckKeys(block, path, AnthropicRequestFields.Block, requireType: true, out string? type);
         if (error is not null)
         {
             return error;
@@ -182,7 +183,7 @@ internal static class AnthropicMessagesReader
             return RequestErrors.InvalidType(path, "an object", TokenOf(block));
         }
 
-        TranslationError? error = CheckKeys(block, path, out string? type);
+        TranslationError? error = CheckKeys(block, path, AnthropicRequestFields.Block, requireType: true, out string? type);
         if (error is not null)
         {
             return error;
@@ -382,7 +383,7 @@ internal static class AnthropicMessagesReader
                             return RequestErrors.InvalidType(partPath, "an object", TokenOf(part));
                         }
 
-                        error = CheckKeys(part, partPath, out string? type);
+                        error = CheckKeys(part, partPath, AnthropicRequestFields.Block, requireType: true, out string? type);
                         if (error is not null)
                         {
                             return error;
@@ -432,65 +433,6 @@ internal static class AnthropicMessagesReader
         });
         return null;
     }
-
-    /// <summary>Checks a block's keys for duplicates and case variants, and reads its required <c>type</c>.</summary>
-    private static TranslationError? CheckKeys(JsonElement block, string path, out string? type)
-    {
-        type = null;
-        var keys = new JsonKeyTracker(AnthropicRequestFields.Block);
-        foreach (JsonProperty property in block.EnumerateObject())
-        {
-            TranslationError? error = RequestErrors.ForKey(keys.Add(property.Name), $"{path}.{property.Name}");
-            if (error is not null)
-            {
-                return error;
-            }
-        }
-
-        return GetString(block, path, "type", required: true, out type);
-    }
-
-    /// <summary>Refuses any key of <paramref name="block"/> that its type does not have.</summary>
-    private static TranslationError? Allow(JsonElement block, string path, string[] allowed)
-    {
-        foreach (JsonProperty property in block.EnumerateObject())
-        {
-            if (Array.IndexOf(allowed, property.Name) < 0)
-            {
-                return RequestErrors.Unsupported($"{path}.{property.Name}");
-            }
-        }
-
-        return null;
-    }
-
-    private static TranslationError? GetString(JsonElement owner, string path, string name, bool required, out string? value)
-    {
-        value = null;
-        if (!owner.TryGetProperty(name, out JsonElement element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return required ? RequestErrors.Missing($"{path}.{name}") : null;
-        }
-
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            return RequestErrors.InvalidType($"{path}.{name}", "a string", TokenOf(element));
-        }
-
-        value = element.GetString();
-        return null;
-    }
-
-    private static JsonTokenType TokenOf(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => JsonTokenType.StartObject,
-        JsonValueKind.Array => JsonTokenType.StartArray,
-        JsonValueKind.String => JsonTokenType.String,
-        JsonValueKind.Number => JsonTokenType.Number,
-        JsonValueKind.True => JsonTokenType.True,
-        JsonValueKind.False => JsonTokenType.False,
-        _ => JsonTokenType.Null,
-    };
 
     /// <summary>One Anthropic turn while its blocks are read; becomes one or more native messages.</summary>
     private sealed class Turn(string role)

@@ -35,7 +35,7 @@ internal static class ResponsesInputReader
 
         if (input.ValueKind != JsonValueKind.Array)
         {
-            return RequestErrors.InvalidType(Param, "a string or an array of input items", ResponsesJson.TokenOf(input));
+            return RequestErrors.InvalidType(Param, "a string or an array of input items", JsonElementChecks.TokenOf(input));
         }
 
         var state = new State();
@@ -63,10 +63,10 @@ internal static class ResponsesInputReader
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
-            return RequestErrors.InvalidType(path, "an object", ResponsesJson.TokenOf(item));
+            return RequestErrors.InvalidType(path, "an object", JsonElementChecks.TokenOf(item));
         }
 
-        TranslationError? error = ResponsesJson.CheckKeys(item, path, ResponsesRequestFields.Item, out string? type);
+        TranslationError? error = JsonElementChecks.CheckKeys(item, path, ResponsesRequestFields.Item, requireType: false, out string? type);
         if (error is not null)
         {
             return error;
@@ -100,8 +100,8 @@ internal static class ResponsesInputReader
     private static TranslationError? ReadMessage(JsonElement item, string path, State state)
     {
         string? role = null;
-        TranslationError? error = ResponsesJson.Allow(item, path, MessageKeys)
-            ?? ResponsesJson.GetString(item, path, "role", required: true, out role);
+        TranslationError? error = JsonElementChecks.Allow(item, path, MessageKeys)
+            ?? JsonElementChecks.GetString(item, path, "role", required: true, out role);
         if (error is not null)
         {
             return error;
@@ -154,7 +154,7 @@ internal static class ResponsesInputReader
 
         if (content.ValueKind != JsonValueKind.Array)
         {
-            return RequestErrors.InvalidType(path, "a string or an array of content parts", ResponsesJson.TokenOf(content));
+            return RequestErrors.InvalidType(path, "a string or an array of content parts", JsonElementChecks.TokenOf(content));
         }
 
         int index = 0;
@@ -164,10 +164,10 @@ internal static class ResponsesInputReader
             string partPath = $"{path}[{index++}]";
             if (part.ValueKind != JsonValueKind.Object)
             {
-                return RequestErrors.InvalidType(partPath, "an object", ResponsesJson.TokenOf(part));
+                return RequestErrors.InvalidType(partPath, "an object", JsonElementChecks.TokenOf(part));
             }
 
-            TranslationError? error = ResponsesJson.CheckKeys(part, partPath, ResponsesRequestFields.Part, out string? type);
+            TranslationError? error = JsonElementChecks.CheckKeys(part, partPath, ResponsesRequestFields.Part, requireType: false, out string? type);
             if (error is not null)
             {
                 return error;
@@ -179,12 +179,12 @@ internal static class ResponsesInputReader
                 case null:
                     return RequestErrors.Missing($"{partPath}.type");
                 case "input_text" or "output_text":
-                    error = ResponsesJson.Allow(part, partPath, ["type", "text", "annotations", "logprobs"])
-                        ?? ResponsesJson.GetString(part, partPath, "text", required: true, out text);
+                    error = JsonElementChecks.Allow(part, partPath, ["type", "text", "annotations", "logprobs"])
+                        ?? JsonElementChecks.GetString(part, partPath, "text", required: true, out text);
                     break;
                 case "refusal":
-                    error = ResponsesJson.Allow(part, partPath, ["type", "refusal"])
-                        ?? ResponsesJson.GetString(part, partPath, "refusal", required: true, out text);
+                    error = JsonElementChecks.Allow(part, partPath, ["type", "refusal"])
+                        ?? JsonElementChecks.GetString(part, partPath, "refusal", required: true, out text);
                     break;
                 case "input_image":
                     error = allowImages ? ReadImage(part, partPath, into) : RequestErrors.InvalidValue($"{partPath}.type", "image parts are only allowed in user messages and tool outputs.");
@@ -216,9 +216,9 @@ internal static class ResponsesInputReader
     private static TranslationError? ReadImage(JsonElement part, string path, Pending into)
     {
         string? url = null;
-        TranslationError? error = ResponsesJson.Allow(part, path, ["type", "image_url", "file_id", "detail"])
-            ?? ResponsesJson.GetString(part, path, "detail", required: false, out _)
-            ?? ResponsesJson.GetString(part, path, "image_url", required: false, out url);
+        TranslationError? error = JsonElementChecks.Allow(part, path, ["type", "image_url", "file_id", "detail"])
+            ?? JsonElementChecks.GetString(part, path, "detail", required: false, out _)
+            ?? JsonElementChecks.GetString(part, path, "image_url", required: false, out url);
         if (error is not null)
         {
             return error;
@@ -245,10 +245,10 @@ internal static class ResponsesInputReader
         string? callId = null;
         string? name = null;
         string? ns = null;
-        TranslationError? error = ResponsesJson.Allow(item, path, custom ? CustomCallKeys : FunctionCallKeys)
-            ?? ResponsesJson.GetString(item, path, "call_id", required: true, out callId)
-            ?? ResponsesJson.GetString(item, path, "name", required: true, out name)
-            ?? ResponsesJson.GetString(item, path, "namespace", required: false, out ns);
+        TranslationError? error = JsonElementChecks.Allow(item, path, custom ? CustomCallKeys : FunctionCallKeys)
+            ?? JsonElementChecks.GetString(item, path, "call_id", required: true, out callId)
+            ?? JsonElementChecks.GetString(item, path, "name", required: true, out name)
+            ?? JsonElementChecks.GetString(item, path, "namespace", required: false, out ns);
         if (error is not null)
         {
             return error;
@@ -257,7 +257,7 @@ internal static class ResponsesInputReader
         JsonElement arguments;
         if (custom)
         {
-            error = ResponsesJson.GetString(item, path, "input", required: true, out string? input);
+            error = JsonElementChecks.GetString(item, path, "input", required: true, out string? input);
             if (error is not null)
             {
                 return error;
@@ -267,7 +267,7 @@ internal static class ResponsesInputReader
         }
         else
         {
-            error = ResponsesJson.GetString(item, path, "arguments", required: true, out string? text);
+            error = JsonElementChecks.GetString(item, path, "arguments", required: true, out string? text);
             if (error is not null)
             {
                 return error;
@@ -290,8 +290,8 @@ internal static class ResponsesInputReader
     private static TranslationError? ReadOutput(JsonElement item, string path, State state)
     {
         string? callId = null;
-        TranslationError? error = ResponsesJson.Allow(item, path, OutputKeys)
-            ?? ResponsesJson.GetString(item, path, "call_id", required: true, out callId);
+        TranslationError? error = JsonElementChecks.Allow(item, path, OutputKeys)
+            ?? JsonElementChecks.GetString(item, path, "call_id", required: true, out callId);
         if (error is not null)
         {
             return error;
@@ -326,8 +326,8 @@ internal static class ResponsesInputReader
     /// </summary>
     private static TranslationError? ReadReasoning(JsonElement item, string path, State state)
     {
-        TranslationError? error = ResponsesJson.Allow(item, path, ReasoningKeys)
-            ?? ResponsesJson.GetString(item, path, "encrypted_content", required: false, out _);
+        TranslationError? error = JsonElementChecks.Allow(item, path, ReasoningKeys)
+            ?? JsonElementChecks.GetString(item, path, "encrypted_content", required: false, out _);
         if (error is not null)
         {
             return error;
@@ -357,7 +357,7 @@ internal static class ResponsesInputReader
 
         if (parts.ValueKind != JsonValueKind.Array)
         {
-            return RequestErrors.InvalidType($"{path}.{name}", "an array", ResponsesJson.TokenOf(parts));
+            return RequestErrors.InvalidType($"{path}.{name}", "an array", JsonElementChecks.TokenOf(parts));
         }
 
         int index = 0;
@@ -366,10 +366,10 @@ internal static class ResponsesInputReader
             string partPath = $"{path}.{name}[{index++}]";
             if (part.ValueKind != JsonValueKind.Object)
             {
-                return RequestErrors.InvalidType(partPath, "an object", ResponsesJson.TokenOf(part));
+                return RequestErrors.InvalidType(partPath, "an object", JsonElementChecks.TokenOf(part));
             }
 
-            TranslationError? error = ResponsesJson.GetString(part, partPath, "text", required: true, out string? text);
+            TranslationError? error = JsonElementChecks.GetString(part, partPath, "text", required: true, out string? text);
             if (error is not null)
             {
                 return error;

@@ -168,9 +168,9 @@ internal static class ResponsesRequestTranslator
 
         JsonElement text = JsonElement.ParseValue(ref reader);
         draft.Text = text;
-        error = ResponsesJson.CheckKeys(text, Param, ResponsesRequestFields.Text, out _)
-            ?? ResponsesJson.Allow(text, Param, ["format", "verbosity"])
-            ?? ResponsesJson.GetString(text, Param, "verbosity", required: false, out _);
+        error = JsonElementChecks.CheckKeys(text, Param, ResponsesRequestFields.Text, requireType: false, out _)
+            ?? JsonElementChecks.Allow(text, Param, ["format", "verbosity"])
+            ?? JsonElementChecks.GetString(text, Param, "verbosity", required: false, out _);
         if (error is not null || !text.TryGetProperty("format", out JsonElement format) || format.ValueKind == JsonValueKind.Null)
         {
             return error;
@@ -179,11 +179,11 @@ internal static class ResponsesRequestTranslator
         const string FormatPath = "text.format";
         if (format.ValueKind != JsonValueKind.Object)
         {
-            return RequestErrors.InvalidType(FormatPath, "an object", ResponsesJson.TokenOf(format));
+            return RequestErrors.InvalidType(FormatPath, "an object", JsonElementChecks.TokenOf(format));
         }
 
-        error = ResponsesJson.CheckKeys(format, FormatPath, ResponsesRequestFields.Format, out string? type)
-            ?? ResponsesJson.Allow(format, FormatPath, ["type", "name", "schema", "strict", "description"]);
+        error = JsonElementChecks.CheckKeys(format, FormatPath, ResponsesRequestFields.Format, requireType: false, out string? type)
+            ?? JsonElementChecks.Allow(format, FormatPath, ["type", "name", "schema", "strict", "description"]);
         if (error is not null)
         {
             return error;
@@ -199,7 +199,7 @@ internal static class ResponsesRequestTranslator
                 draft.Format = JsonElement.Parse("\"json\"");
                 return null;
             case "json_schema":
-                error = ResponsesJson.GetObject(format, FormatPath, "schema", out JsonElement? schema);
+                error = JsonElementChecks.GetObject(format, FormatPath, "schema", out JsonElement? schema);
                 if (error is null && schema is null)
                 {
                     error = RequestErrors.Missing($"{FormatPath}.schema");
@@ -228,11 +228,11 @@ internal static class ResponsesRequestTranslator
         JsonElement reasoning = JsonElement.ParseValue(ref reader);
         draft.Reasoning = reasoning;
         string? effort = null;
-        error = ResponsesJson.CheckKeys(reasoning, Param, ResponsesRequestFields.Reasoning, out _)
-            ?? ResponsesJson.Allow(reasoning, Param, ["effort", "summary", "generate_summary"])
-            ?? ResponsesJson.GetString(reasoning, Param, "summary", required: false, out _)
-            ?? ResponsesJson.GetString(reasoning, Param, "generate_summary", required: false, out _)
-            ?? ResponsesJson.GetString(reasoning, Param, "effort", required: false, out effort);
+        error = JsonElementChecks.CheckKeys(reasoning, Param, ResponsesRequestFields.Reasoning, requireType: false, out _)
+            ?? JsonElementChecks.Allow(reasoning, Param, ["effort", "summary", "generate_summary"])
+            ?? JsonElementChecks.GetString(reasoning, Param, "summary", required: false, out _)
+            ?? JsonElementChecks.GetString(reasoning, Param, "generate_summary", required: false, out _)
+            ?? JsonElementChecks.GetString(reasoning, Param, "effort", required: false, out effort);
         if (error is not null || effort is null)
         {
             return error;

@@ -31,7 +31,7 @@ internal static class ResponsesToolsReader
 
         if (tools.ValueKind != JsonValueKind.Array)
         {
-            return RequestErrors.InvalidType(Param, "an array", ResponsesJson.TokenOf(tools));
+            return RequestErrors.InvalidType(Param, "an array", JsonElementChecks.TokenOf(tools));
         }
 
         var result = new List<OllamaTool>();
@@ -80,7 +80,7 @@ internal static class ResponsesToolsReader
             case JsonValueKind.Object:
                 return CannotForce();
             default:
-                return RequestErrors.InvalidType(Param, "a string or an object", ResponsesJson.TokenOf(choice));
+                return RequestErrors.InvalidType(Param, "a string or an object", JsonElementChecks.TokenOf(choice));
         }
     }
 
@@ -93,12 +93,12 @@ internal static class ResponsesToolsReader
     {
         if (tool.ValueKind != JsonValueKind.Object)
         {
-            return RequestErrors.InvalidType(path, "an object", ResponsesJson.TokenOf(tool));
+            return RequestErrors.InvalidType(path, "an object", JsonElementChecks.TokenOf(tool));
         }
 
         string? type = null;
-        TranslationError? error = ResponsesJson.CheckKeys(tool, path, ResponsesRequestFields.Tool, out _)
-            ?? ResponsesJson.GetString(tool, path, "type", required: true, out type);
+        TranslationError? error = JsonElementChecks.CheckKeys(tool, path, ResponsesRequestFields.Tool, requireType: false, out _)
+            ?? JsonElementChecks.GetString(tool, path, "type", required: true, out type);
         if (error is not null)
         {
             return error;
@@ -131,9 +131,9 @@ internal static class ResponsesToolsReader
             : ["type", "name", "description", "format", "defer_loading"];
         string? name = null;
         string? description = null;
-        TranslationError? error = ResponsesJson.Allow(tool, path, allowed)
-            ?? ResponsesJson.GetString(tool, path, "name", required: true, out name)
-            ?? ResponsesJson.GetString(tool, path, "description", required: false, out description);
+        TranslationError? error = JsonElementChecks.Allow(tool, path, allowed)
+            ?? JsonElementChecks.GetString(tool, path, "name", required: true, out name)
+            ?? JsonElementChecks.GetString(tool, path, "description", required: false, out description);
         if (error is not null)
         {
             return error;
@@ -147,10 +147,10 @@ internal static class ResponsesToolsReader
         JsonElement parameters;
         if (kind == ResponsesToolKind.Function)
         {
-            error = ResponsesJson.GetObject(tool, path, "parameters", out JsonElement? schema);
+            error = JsonElementChecks.GetObject(tool, path, "parameters", out JsonElement? schema);
             if (error is null && tool.TryGetProperty("strict", out JsonElement strict) && strict.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
             {
-                error = RequestErrors.InvalidType($"{path}.strict", "a boolean", ResponsesJson.TokenOf(strict));
+                error = RequestErrors.InvalidType($"{path}.strict", "a boolean", JsonElementChecks.TokenOf(strict));
             }
 
             parameters = schema ?? NoParameters;
@@ -194,10 +194,10 @@ internal static class ResponsesToolsReader
         string formatPath = $"{path}.format";
         if (format.ValueKind != JsonValueKind.Object)
         {
-            return RequestErrors.InvalidType(formatPath, "an object", ResponsesJson.TokenOf(format));
+            return RequestErrors.InvalidType(formatPath, "an object", JsonElementChecks.TokenOf(format));
         }
 
-        TranslationError? error = ResponsesJson.GetString(format, formatPath, "type", required: true, out string? type);
+        TranslationError? error = JsonElementChecks.GetString(format, formatPath, "type", required: true, out string? type);
         if (error is not null || type == "text")
         {
             return error;
@@ -210,8 +210,8 @@ internal static class ResponsesToolsReader
 
         string? syntax = null;
         string? definition = null;
-        error = ResponsesJson.GetString(format, formatPath, "syntax", required: false, out syntax)
-            ?? ResponsesJson.GetString(format, formatPath, "definition", required: true, out definition);
+        error = JsonElementChecks.GetString(format, formatPath, "syntax", required: false, out syntax)
+            ?? JsonElementChecks.GetString(format, formatPath, "definition", required: true, out definition);
         if (error is null)
         {
             description = $"{description}\n\nThe input must follow this {syntax ?? "grammar"} grammar:\n{definition}".TrimStart('\n');
@@ -223,9 +223,9 @@ internal static class ResponsesToolsReader
     private static TranslationError? ReadNamespace(JsonElement tool, string path, List<OllamaTool> into, Dictionary<string, ResponsesTool> map)
     {
         string? name = null;
-        TranslationError? error = ResponsesJson.Allow(tool, path, ["type", "name", "description", "tools"])
-            ?? ResponsesJson.GetString(tool, path, "name", required: true, out name)
-            ?? ResponsesJson.GetString(tool, path, "description", required: false, out _);
+        TranslationError? error = JsonElementChecks.Allow(tool, path, ["type", "name", "description", "tools"])
+            ?? JsonElementChecks.GetString(tool, path, "name", required: true, out name)
+            ?? JsonElementChecks.GetString(tool, path, "description", required: false, out _);
         if (error is not null)
         {
             return error;

@@ -1,13 +1,17 @@
 using System.Text.Json;
 using OllamaGateway.Json;
+using OllamaGateway.Translation.OpenAI;
 
-namespace OllamaGateway.Translation.OpenAI.Responses;
+namespace OllamaGateway.Translation;
 
-/// <summary>Small checks on already-parsed request values (items, parts, tools), each answering with the exact path.</summary>
-internal static class ResponsesJson
+/// <summary>
+/// Small checks on already-parsed request values (Responses items, parts and tools; Anthropic content blocks), each
+/// answering with the exact path.
+/// </summary>
+internal static class JsonElementChecks
 {
-    /// <summary>Checks an object's keys for duplicates and case variants of <paramref name="known"/>, and reads its <c>type</c> if any.</summary>
-    public static TranslationError? CheckKeys(JsonElement owner, string path, FieldSet known, out string? type)
+    /// <summary>Checks an object's keys for duplicates and case variants of <paramref name="known"/>, and reads its <c>type</c>.</summary>
+    public static TranslationError? CheckKeys(JsonElement owner, string path, FieldSet known, bool requireType, out string? type)
     {
         type = null;
         var keys = new JsonKeyTracker(known);
@@ -20,7 +24,7 @@ internal static class ResponsesJson
             }
         }
 
-        return GetString(owner, path, "type", required: false, out type);
+        return GetString(owner, path, "type", requireType, out type);
     }
 
     /// <summary>Refuses any key not in <paramref name="allowed"/>.</summary>
