@@ -39,9 +39,6 @@ internal sealed partial class KeyFileEditor
 
     public string Path { get; }
 
-    /// <summary>Whether the file existed when it was opened.</summary>
-    public bool Existed => _original is not null;
-
     /// <summary>The entries as read; index <c>i</c> is the file's <c>keys[i]</c>.</summary>
     public ApiKeySet Keys { get; }
 
