@@ -7,6 +7,7 @@ using OllamaGateway.Auth;
 using OllamaGateway.Configuration;
 using OllamaGateway.Limits;
 using OllamaGateway.Usage;
+using OllamaGateway.Usage.Ledger;
 using OllamaGateway.Usage.Metrics;
 using StackExchange.Redis;
 
@@ -21,8 +22,6 @@ namespace OllamaGateway.SharedState;
 /// </summary>
 internal sealed partial class RedisKeyLimits : IKeyLimits, IRequestRecordSink, IRedisParticipant, IDisposable
 {
-    private const int MaxModelLength = 256;
-
     private readonly RedisConnection _redis;
     private readonly InProcessKeyLimits _fallback;
     private readonly UsageBuffer _buffer;
@@ -144,7 +143,7 @@ internal sealed partial class RedisKeyLimits : IKeyLimits, IRequestRecordSink, I
         _held.TryRemove(record, out var held);
         var tokens = record.PromptTokens + record.CompletionTokens;
         var tally = new UsageTally(1, record.PromptTokens, record.CompletionTokens, record.Outcome == RequestOutcome.Completed ? 0 : 1, key.Limits.HasTokenBudget ? tokens : 0);
-        var model = record.RequestedModel is { } requested ? (requested.Length <= MaxModelLength ? requested : requested[..MaxModelLength]) : string.Empty;
+        var model = UsageEntry.Cut(record.RequestedModel) ?? string.Empty;
         var bucket = new UsageBucket(key.Name, model, HourOf(record.StartedAt));
         if (!_redis.IsAvailable)
         {

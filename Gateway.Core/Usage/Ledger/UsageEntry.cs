@@ -38,5 +38,6 @@ internal readonly record struct UsageEntry(
         record.Duration.TotalMilliseconds,
         record.TimeToFirstByte?.TotalMilliseconds);
 
-    private static string? Cut(string? text) => text is null || text.Length <= MaxTextLength ? text : text[..MaxTextLength];
+    /// <summary>A client's text as usage records keep it: at most <see cref="MaxTextLength"/> characters.</summary>
+    public static string? Cut(string? text) => text is null || text.Length <= MaxTextLength ? text : text[..MaxTextLength];
 }
