@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using OllamaGateway.Hosting;
 using OllamaGateway.Server.Hosting;
+using OllamaGateway.Server.Logging;
 using OllamaGateway.Server.Tls;
 
 namespace OllamaGateway.Server;
@@ -25,6 +26,11 @@ internal static class ServerApp
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole();
         builder.Services.Configure<ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
+
+        // The access log is the one category written per request: it goes to the console in batches, formatted as
+        // the console formats it, instead of a system call and a thread wake per line.
+        builder.Logging.AddFilter<ConsoleLoggerProvider>(AccessLogConsoleProvider.Category, LogLevel.None);
+        builder.Services.AddSingleton<ILoggerProvider, AccessLogConsoleProvider>();
         if (!HasExplicitEndpoints(builder.Configuration))
         {
             builder.WebHost.UseUrls(ServerTls.DefaultUrls(builder.Configuration, builder.Environment.ContentRootPath) ?? DefaultUrls);

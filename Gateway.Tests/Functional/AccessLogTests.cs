@@ -85,4 +85,44 @@ public sealed class AccessLogTests
         Assert.Equal(answer.GetProperty("prompt_eval_count").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), state.GetProperty("PromptTokens").ToString());
         Assert.Equal(answer.GetProperty("eval_count").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), state.GetProperty("CompletionTokens").ToString());
     }
+
+    [Fact]
+    public async Task RealServer_WritesEachRequestsLineOnce_WhileItRuns()
+    {
+        await using var emulator = await OllamaEmulator.StartAsync();
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.PathOf("keys.json"), """{"keys": [{"name": "alice", "key": "sk-alice-0123456789"}]}""");
+        await using var gateway = GatewayProcess.Start(DotnetCli.HostPath, directory.Path,
+            "exec", Path.Combine(AppContext.BaseDirectory, "Gateway.Server.dll"),
+            "--urls", "http://127.0.0.1:0", $"--Gateway:OllamaUrl={emulator.BaseAddress.ToString().TrimEnd('/')}");
+        var address = await gateway.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
+        using var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", "sk-alice-0123456789");
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/tags")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/version")).StatusCode);
+
+        // The server batches access-log lines, but writes them within a moment, not only when it stops.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (AccessLines(gateway.Output).Count < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The access-log lines were not written while the server ran:\n{gateway.Output}");
+            await Task.Delay(20);
+        }
+
+        Assert.True(await gateway.StopAsync(TimeSpan.FromSeconds(60)), gateway.Output);
+
+        // Once each: the console logger does not write them as well.
+        var lines = AccessLines(gateway.Output);
+        Assert.Equal(2, lines.Count);
+        Assert.Contains("GET /api/tags 200 completed key=alice", lines[0], StringComparison.Ordinal);
+        Assert.Contains("GET /api/version 200 completed key=alice", lines[1], StringComparison.Ordinal);
+    }
+
+    // The simple formatter writes "info: Category[event]" and the message on the next line.
+    private static List<string> AccessLines(string output)
+    {
+        var lines = output.Split('\n');
+        return [.. lines.Select((line, i) => (line, i)).Where(pair => pair.line.StartsWith($"info: {Category}[5100]", StringComparison.Ordinal) && pair.i + 1 < lines.Length).Select(pair => lines[pair.i + 1].Trim())];
+    }
 }
