@@ -70,6 +70,52 @@ public sealed class PrometheusExpositionTests : IDisposable
     }
 
     [Fact]
+    public void RepeatedTags_InAnyOrderAndAsTextOrNumber_AddUpInOneSeries()
+    {
+        var counter = _meter.CreateCounter<long>("test.repeat");
+        for (var i = 0; i < 100; i++)
+        {
+            counter.Add(1, new("status", "200"), new("key", "alice"));
+            counter.Add(1, new("key", "alice"), new("status", "200"));
+            counter.Add(1, new("key", "alice"), new("status", 200));
+        }
+
+        counter.Add(1, new("key", "bob"), new("status", "200"));
+
+        Assert.Equal(["test_repeat_total{key=\"alice\",status=\"200\"} 300", "test_repeat_total{key=\"bob\",status=\"200\"} 1"], _harness.Lines("test_repeat_total{"));
+    }
+
+    [Fact]
+    public void ObservedSeries_TakeEachCollectionsValue_AndVanishWhenNoLongerReported()
+    {
+        var reported = new List<Measurement<long>> { new(1, new KeyValuePair<string, object?>("upstream", "a")), new(5, new KeyValuePair<string, object?>("upstream", "b")) };
+        _meter.CreateObservableGauge("test.observed", () => reported);
+        Assert.Equal(["test_observed{upstream=\"a\"} 1", "test_observed{upstream=\"b\"} 5"], _harness.Lines("test_observed{"));
+
+        reported = [new(2, new KeyValuePair<string, object?>("upstream", "a"))];
+
+        Assert.Equal(["test_observed{upstream=\"a\"} 2"], _harness.Lines("test_observed{"));
+    }
+
+    [Fact]
+    public void TextSeriesPastTheLimit_KeepFoldingIntoTheOverflowSeries()
+    {
+        var counter = _meter.CreateCounter<long>("test.names");
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < MetricFamily.MaxSeries + 10; i++)
+            {
+                counter.Add(1, new KeyValuePair<string, object?>("name", $"n{i}"));
+            }
+        }
+
+        var lines = _harness.Lines("test_names_total{");
+        Assert.Equal(MetricFamily.MaxSeries + 1, lines.Count);
+        Assert.Contains("test_names_total{name=\"n0\"} 2", lines);
+        Assert.Contains("test_names_total{otel_metric_overflow=\"true\"} 20", lines);
+    }
+
+    [Fact]
     public void UpDownCounter_IsAGauge_AndObservableCounterACounter()
     {
         var upDown = _meter.CreateUpDownCounter<int>("test.queue");

@@ -14,6 +14,9 @@ internal sealed class MetricFamily
     /// <summary>The most label sets one family keeps.</summary>
     public const int MaxSeries = 2000;
 
+    // Tags in another order are another key for the same series; past this many keys, tags are looked up by their text.
+    private const int MaxTagSets = 2 * MaxSeries;
+
     private const string OverflowLabels = "{otel_metric_overflow=\"true\"}";
 
     // OpenTelemetry's default explicit bucket boundaries, for histograms that advise none.
@@ -22,6 +25,10 @@ internal sealed class MetricFamily
     private readonly Lock _lock = new();
     private readonly Dictionary<string, MetricSeries> _series = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MetricSeries>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    // Series by the tags a measurement came with: the label text is written only for tags not seen before.
+    private readonly Dictionary<TagSet, MetricSeries>.AlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>> _byTags =
+        new Dictionary<TagSet, MetricSeries>(TagSet.Comparer.Instance).GetAlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>>();
     private readonly double[] _bounds;
 
     private MetricFamily(string name, string? help, MetricKind kind, double[] bounds, bool isObserved)
@@ -73,38 +80,38 @@ internal sealed class MetricFamily
     /// <summary>Takes one measurement.</summary>
     public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var labels = new LabelBuffer(stackalloc char[256]);
-        try
+        var keyable = TagSet.CanKey(tags);
+        lock (_lock)
         {
-            WriteLabels(ref labels, tags);
-            lock (_lock)
+            if (!keyable || !_byTags.TryGetValue(tags, out var series))
             {
-                var series = Find(labels.Written);
-                switch (Kind)
+                series = FindByLabels(tags);
+                if (keyable && _byTags.Dictionary.Count < MaxTagSets)
                 {
-                    case MetricKind.Counter or MetricKind.Sum:
-                        series.Value += value;
-                        break;
-                    case MetricKind.ObservedCounter or MetricKind.LastValue:
-                        series.Value = value;
-                        break;
-                    default:
-                        var bucket = 0;
-                        while (bucket < _bounds.Length && value > _bounds[bucket])
-                        {
-                            bucket++;
-                        }
-
-                        series.Buckets[bucket]++;
-                        series.Sum += value;
-                        series.Count++;
-                        break;
+                    _byTags.TryAdd(tags, series);
                 }
             }
-        }
-        finally
-        {
-            labels.Dispose();
+
+            switch (Kind)
+            {
+                case MetricKind.Counter or MetricKind.Sum:
+                    series.Value += value;
+                    break;
+                case MetricKind.ObservedCounter or MetricKind.LastValue:
+                    series.Value = value;
+                    break;
+                default:
+                    var bucket = 0;
+                    while (bucket < _bounds.Length && value > _bounds[bucket])
+                    {
+                        bucket++;
+                    }
+
+                    series.Buckets[bucket]++;
+                    series.Sum += value;
+                    series.Count++;
+                    break;
+            }
         }
     }
 
@@ -114,6 +121,7 @@ internal sealed class MetricFamily
         lock (_lock)
         {
             _series.Clear();
+            _byTags.Dictionary.Clear();
         }
     }
 
@@ -202,21 +210,32 @@ internal sealed class MetricFamily
         labels.Append('}');
     }
 
-    private MetricSeries Find(ReadOnlySpan<char> labels)
+    // The series of a label set by its exposition text: tags in another order, or values that are not strings, still
+    // find the one series their text names.
+    private MetricSeries FindByLabels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        if (_lookup.TryGetValue(labels, out var series))
+        var labels = new LabelBuffer(stackalloc char[256]);
+        try
         {
+            WriteLabels(ref labels, tags);
+            if (_lookup.TryGetValue(labels.Written, out var series))
+            {
+                return series;
+            }
+
+            var key = _series.Count < MaxSeries ? labels.Written.ToString() : OverflowLabels;
+            if (!_series.TryGetValue(key, out series))
+            {
+                series = new MetricSeries(key, Kind == MetricKind.Histogram ? _bounds.Length + 1 : 0);
+                _series.Add(key, series);
+            }
+
             return series;
         }
-
-        var key = _series.Count < MaxSeries ? labels.ToString() : OverflowLabels;
-        if (!_series.TryGetValue(key, out series))
+        finally
         {
-            series = new MetricSeries(key, Kind == MetricKind.Histogram ? _bounds.Length + 1 : 0);
-            _series.Add(key, series);
+            labels.Dispose();
         }
-
-        return series;
     }
 
     private void WriteHistogram(StringBuilder output, MetricSeries series)
