@@ -19,6 +19,7 @@ public sealed class SqliteUsageLedger : IUsageReportSource, IDisposable
     private readonly string _connectionString;
     private readonly Lock _writeLock = new();
     private SqliteConnection? _writer;
+    private LedgerInsertStatement? _insert;
 
     private SqliteUsageLedger(string path, bool readOnly)
     {
@@ -63,42 +64,10 @@ public sealed class SqliteUsageLedger : IUsageReportSource, IDisposable
         {
             var connection = Writer();
             using var transaction = connection.BeginTransaction();
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO requests (time, key, route, model, upstream, status, outcome, reason, prompt_tokens, completion_tokens, estimated, duration_ms, ttfb_ms)
-                VALUES ($time, $key, $route, $model, $upstream, $status, $outcome, $reason, $prompt, $completion, $estimated, $duration, $ttfb)
-                """;
-            var time = command.Parameters.Add("$time", SqliteType.Integer);
-            var key = command.Parameters.Add("$key", SqliteType.Text);
-            var route = command.Parameters.Add("$route", SqliteType.Text);
-            var model = command.Parameters.Add("$model", SqliteType.Text);
-            var upstream = command.Parameters.Add("$upstream", SqliteType.Text);
-            var status = command.Parameters.Add("$status", SqliteType.Integer);
-            var outcome = command.Parameters.Add("$outcome", SqliteType.Text);
-            var reason = command.Parameters.Add("$reason", SqliteType.Text);
-            var prompt = command.Parameters.Add("$prompt", SqliteType.Integer);
-            var completion = command.Parameters.Add("$completion", SqliteType.Integer);
-            var estimated = command.Parameters.Add("$estimated", SqliteType.Integer);
-            var duration = command.Parameters.Add("$duration", SqliteType.Real);
-            var ttfb = command.Parameters.Add("$ttfb", SqliteType.Real);
-            command.Prepare();
+            _insert ??= new LedgerInsertStatement(connection);
             foreach (var entry in entries)
             {
-                time.Value = entry.Time.ToUnixTimeMilliseconds();
-                key.Value = (object?)entry.Key ?? DBNull.Value;
-                route.Value = (object?)entry.Route ?? DBNull.Value;
-                model.Value = (object?)entry.Model ?? DBNull.Value;
-                upstream.Value = (object?)entry.Upstream ?? DBNull.Value;
-                status.Value = entry.Status;
-                outcome.Value = RequestOutcomeNames.Of(entry.Outcome);
-                reason.Value = (object?)entry.Reason ?? DBNull.Value;
-                prompt.Value = entry.PromptTokens;
-                completion.Value = entry.CompletionTokens;
-                estimated.Value = entry.Estimated ? 1 : 0;
-                duration.Value = entry.DurationMs;
-                ttfb.Value = (object?)entry.TimeToFirstByteMs ?? DBNull.Value;
-                command.ExecuteNonQuery();
+                _insert.Insert(entry);
             }
 
             transaction.Commit();
@@ -151,6 +120,8 @@ public sealed class SqliteUsageLedger : IUsageReportSource, IDisposable
     {
         lock (_writeLock)
         {
+            _insert?.Dispose();
+            _insert = null;
             _writer?.Dispose();
             _writer = null;
         }
