@@ -5,7 +5,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using OllamaGateway.Server;
 using OllamaGateway.Server.Logging;
+using OllamaGateway.Tests.Common;
 using OllamaGateway.Usage;
 
 namespace OllamaGateway.Tests.Server.Logging;
@@ -77,6 +79,21 @@ public sealed class AccessLogConsoleProviderTests
         }
 
         Assert.Equal(0, output.Length);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("--Logging:Console:LogLevel:OllamaGateway.Access=None", false)]
+    [InlineData("--Logging:LogLevel:OllamaGateway.Access=Warning", false)]
+    public async Task TheServersLoggingSettings_TurnTheAccessLogOnAndOff(string? setting, bool written)
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.PathOf("keys.json"), """{"keys":["sk-a-0123456789"]}""");
+        string[] args = ["--urls", "http://127.0.0.1:0", "--Gateway:OllamaUrl=http://127.0.0.1:1", $"--Gateway:KeysFile={directory.PathOf("keys.json")}"];
+        await using var app = ServerApp.Build(ServerApp.CreateBuilder(setting is null ? args : [.. args, setting]));
+
+        Assert.Single(app.Services.GetServices<ILoggerProvider>().OfType<AccessLogConsoleProvider>());
+        Assert.Equal(written, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(AccessLogConsoleProvider.Category).IsEnabled(LogLevel.Information));
     }
 
     private static ServiceProvider ConsoleServices(string formatterName)
