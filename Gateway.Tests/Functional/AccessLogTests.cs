@@ -58,14 +58,8 @@ public sealed class AccessLogTests
     {
         await using var emulator = await OllamaEmulator.StartAsync();
         using var directory = new TempDirectory();
-        File.WriteAllText(directory.PathOf("keys.json"), """{"keys": [{"name": "alice", "key": "sk-alice-0123456789"}]}""");
-        await using var gateway = GatewayProcess.Start(DotnetCli.HostPath, directory.Path,
-            "exec", Path.Combine(AppContext.BaseDirectory, "Gateway.Server.dll"),
-            "--urls", "http://127.0.0.1:0", $"--Gateway:OllamaUrl={emulator.BaseAddress.ToString().TrimEnd('/')}",
-            "--Logging:Console:FormatterName=json");
-        var address = await gateway.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
-        using var client = new HttpClient { BaseAddress = address };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", "sk-alice-0123456789");
+        await using var gateway = StartServer(emulator, directory, "--Logging:Console:FormatterName=json");
+        using var client = await ClientOfAsync(gateway);
 
         using var chat = await client.PostAsync("api/chat", new StringContent("""{"model":"llama3.2","stream":false,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
         var answer = JsonDocument.Parse(await chat.Content.ReadAsStringAsync()).RootElement;
@@ -91,13 +85,8 @@ public sealed class AccessLogTests
     {
         await using var emulator = await OllamaEmulator.StartAsync();
         using var directory = new TempDirectory();
-        File.WriteAllText(directory.PathOf("keys.json"), """{"keys": [{"name": "alice", "key": "sk-alice-0123456789"}]}""");
-        await using var gateway = GatewayProcess.Start(DotnetCli.HostPath, directory.Path,
-            "exec", Path.Combine(AppContext.BaseDirectory, "Gateway.Server.dll"),
-            "--urls", "http://127.0.0.1:0", $"--Gateway:OllamaUrl={emulator.BaseAddress.ToString().TrimEnd('/')}");
-        var address = await gateway.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
-        using var client = new HttpClient { BaseAddress = address };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", "sk-alice-0123456789");
+        await using var gateway = StartServer(emulator, directory);
+        using var client = await ClientOfAsync(gateway);
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/tags")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/version")).StatusCode);
@@ -117,6 +106,22 @@ public sealed class AccessLogTests
         Assert.Equal(2, lines.Count);
         Assert.Contains("GET /api/tags 200 completed key=alice", lines[0], StringComparison.Ordinal);
         Assert.Contains("GET /api/version 200 completed key=alice", lines[1], StringComparison.Ordinal);
+    }
+
+    // The real server process, alice's key in keys.json, in front of the emulator.
+    private static GatewayProcess StartServer(OllamaEmulator emulator, TempDirectory directory, params string[] settings)
+    {
+        File.WriteAllText(directory.PathOf("keys.json"), """{"keys": [{"name": "alice", "key": "sk-alice-0123456789"}]}""");
+        return GatewayProcess.Start(DotnetCli.HostPath, directory.Path,
+            ["exec", Path.Combine(AppContext.BaseDirectory, "Gateway.Server.dll"),
+             "--urls", "http://127.0.0.1:0", $"--Gateway:OllamaUrl={emulator.BaseAddress.ToString().TrimEnd('/')}", .. settings]);
+    }
+
+    private static async Task<HttpClient> ClientOfAsync(GatewayProcess gateway)
+    {
+        var client = new HttpClient { BaseAddress = await gateway.WaitUntilListeningAsync(TimeSpan.FromSeconds(60)) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", "sk-alice-0123456789");
+        return client;
     }
 
     // The simple formatter writes "info: Category[event]" and the message on the next line.
