@@ -7,9 +7,10 @@ namespace OllamaGateway.Usage.Metrics.Prometheus;
 /// </summary>
 internal sealed class TagSet
 {
-    private readonly KeyValuePair<string, string>[] _tags;
+    // Values are strings (null kept as empty, as the label text writes it): equal tags compare and hash as one.
+    private readonly KeyValuePair<string, object?>[] _tags;
 
-    private TagSet(KeyValuePair<string, string>[] tags) => _tags = tags;
+    private TagSet(KeyValuePair<string, object?>[] tags) => _tags = tags;
 
     /// <summary>Whether the tags can be a key: every value a string (or none), so equal tags are equal text.</summary>
     public static bool CanKey(ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -30,40 +31,10 @@ internal sealed class TagSet
     {
         public static Comparer Instance { get; } = new();
 
-        public bool Equals(TagSet? x, TagSet? y)
-        {
-            if (ReferenceEquals(x, y))
-            {
-                return true;
-            }
+        public bool Equals(TagSet? x, TagSet? y) =>
+            ReferenceEquals(x, y) || (x is not null && y is not null && Equals(x._tags, y));
 
-            if (x is null || y is null || x._tags.Length != y._tags.Length)
-            {
-                return false;
-            }
-
-            for (var i = 0; i < x._tags.Length; i++)
-            {
-                if (!string.Equals(x._tags[i].Key, y._tags[i].Key, StringComparison.Ordinal) || !string.Equals(x._tags[i].Value, y._tags[i].Value, StringComparison.Ordinal))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        public int GetHashCode(TagSet set)
-        {
-            var hash = default(HashCode);
-            foreach (var tag in set._tags)
-            {
-                hash.Add(tag.Key);
-                hash.Add(tag.Value);
-            }
-
-            return hash.ToHashCode();
-        }
+        public int GetHashCode(TagSet set) => GetHashCode(set._tags);
 
         public bool Equals(ReadOnlySpan<KeyValuePair<string, object?>> alternate, TagSet other)
         {
@@ -75,7 +46,7 @@ internal sealed class TagSet
             for (var i = 0; i < alternate.Length; i++)
             {
                 if (!string.Equals(alternate[i].Key, other._tags[i].Key, StringComparison.Ordinal)
-                    || !string.Equals((string?)alternate[i].Value ?? string.Empty, other._tags[i].Value, StringComparison.Ordinal))
+                    || !string.Equals((string?)alternate[i].Value ?? string.Empty, (string?)other._tags[i].Value, StringComparison.Ordinal))
                 {
                     return false;
                 }
@@ -98,7 +69,7 @@ internal sealed class TagSet
 
         public TagSet Create(ReadOnlySpan<KeyValuePair<string, object?>> alternate)
         {
-            var tags = new KeyValuePair<string, string>[alternate.Length];
+            var tags = new KeyValuePair<string, object?>[alternate.Length];
             for (var i = 0; i < tags.Length; i++)
             {
                 tags[i] = new(alternate[i].Key, (string?)alternate[i].Value ?? string.Empty);
