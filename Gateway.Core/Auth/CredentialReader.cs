@@ -13,9 +13,6 @@ internal static class CredentialReader
     public const string ApiKeyHeader = "api-key";
     public const string XApiKeyHeader = "x-api-key";
 
-    /// <summary>Every request header that can carry a credential; none of them is ever forwarded.</summary>
-    public static readonly string[] CredentialHeaders = ["Authorization", XApiKeyHeader, ApiKeyHeader];
-
     public static CredentialResult Read(IHeaderDictionary headers)
     {
         string? found = null;
@@ -45,7 +42,7 @@ internal static class CredentialReader
             found = value;
         }
 
-        return found is null ? CredentialResult.Missing : new CredentialResult(found);
+        return new CredentialResult(found); // no key found is CredentialResult.Missing
     }
 
     private static bool TryParseBearer(string? value, out string? key)

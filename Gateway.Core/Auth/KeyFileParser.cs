@@ -206,8 +206,7 @@ public static partial class KeyFileParser
     private static DateTimeOffset ParseExpiry(JsonProperty property, string where, string source)
     {
         // An explicit offset is required: "2027-06-30" alone would depend on the server's time zone.
-        var text = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : string.Empty;
-        if (text.Length < 11 || !(text.EndsWith('Z') || text[^6] is '+' or '-')
+        if (property.Value.ValueKind != JsonValueKind.String || property.Value.GetString() is not { } text || text.Length < 11 || !(text.EndsWith('Z') || text[^6] is '+' or '-')
             || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var expires))
         {
             throw Error(source, $"{where}: 'expires' must be an ISO 8601 time with a zone, such as \"2027-06-30T00:00:00Z\"");

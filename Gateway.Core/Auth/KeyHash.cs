@@ -37,16 +37,8 @@ public readonly record struct KeyHash(ulong A, ulong B, ulong C, ulong D)
         }
 
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        var hex = text.AsSpan(Prefix.Length);
-        foreach (var c in hex)
-        {
-            if (!char.IsAsciiHexDigit(c))
-            {
-                return false;
-            }
-        }
-
-        if (Convert.FromHexString(hex, digest, out _, out _) != System.Buffers.OperationStatus.Done)
+        // Anything but hex digits (white space, a sign) is InvalidData; the length is checked above.
+        if (Convert.FromHexString(text.AsSpan(Prefix.Length), digest, out _, out _) != System.Buffers.OperationStatus.Done)
         {
             return false;
         }

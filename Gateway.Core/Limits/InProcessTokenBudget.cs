@@ -47,6 +47,9 @@ internal sealed class InProcessTokenBudget(TimeProvider time) : ITokenBudget
         _byKey.GetOrAdd(key.Name, static _ => new Windows()).Add(time.GetUtcNow(), tokens);
     }
 
+    /// <summary>How many keys have windows kept: only those with a budget that spent tokens.</summary>
+    internal int TrackedKeys => _byKey.Count;
+
     private sealed class Windows
     {
         private readonly Lock _lock = new();

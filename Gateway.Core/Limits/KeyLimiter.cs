@@ -36,6 +36,7 @@ internal sealed class KeyLimiter(TimeProvider time) : IDisposable
             slot = limiters.Concurrency.AttemptAcquire();
             if (!slot.IsAcquired)
             {
+                // Stryker disable once all : a refused lease holds nothing; disposed as RateLimiter's contract asks
                 slot.Dispose();
                 return LimitLease.Refused(s_concurrencyRetry, "concurrent requests");
             }
@@ -47,13 +48,14 @@ internal sealed class KeyLimiter(TimeProvider time) : IDisposable
             return LimitLease.Refused(retryAfter, "requests per minute");
         }
 
-        return slot is null ? LimitLease.Granted : LimitLease.Hold(slot);
+        return LimitLease.Hold(slot);
     }
 
     public void Dispose()
     {
         foreach (var limiters in _byKey.Values)
         {
+            // Stryker disable once all : disposing fails queued waiters, and with no queue (QueueLimit 0) there are none
             limiters.Concurrency?.Dispose();
         }
     }

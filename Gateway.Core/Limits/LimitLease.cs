@@ -8,18 +8,18 @@ internal readonly struct LimitLease : IDisposable
 {
     private readonly IDisposable? _slot;
 
-    private LimitLease(bool granted, IDisposable? slot, TimeSpan retryAfter, string? limit, bool budget)
+    private LimitLease(IDisposable? slot, TimeSpan retryAfter = default, string? limit = null, bool budget = false)
     {
-        IsGranted = granted;
         _slot = slot;
         RetryAfter = retryAfter;
         Limit = limit;
         IsBudgetSpent = budget;
     }
 
-    public static LimitLease Granted => new(true, null, TimeSpan.Zero, null, false);
+    public static LimitLease Granted => default;
 
-    public bool IsGranted { get; }
+    /// <summary>Whether the request may go on: every refusal names the limit that refused it.</summary>
+    public bool IsGranted => Limit is null;
 
     /// <summary>Whether a token budget refused the request (rather than a rate or concurrency limit).</summary>
     public bool IsBudgetSpent { get; }
@@ -30,13 +30,13 @@ internal readonly struct LimitLease : IDisposable
     /// <summary>Which limit refused the request, for the error message.</summary>
     public string? Limit { get; }
 
-    /// <summary>A granted request holding <paramref name="slot"/> (a concurrency slot) until the lease is disposed.</summary>
-    public static LimitLease Hold(IDisposable slot) => new(true, slot, TimeSpan.Zero, null, false);
+    /// <summary>A granted request holding <paramref name="slot"/> (a concurrency slot, if any) until the lease is disposed.</summary>
+    public static LimitLease Hold(IDisposable? slot) => new(slot);
 
-    public static LimitLease Refused(TimeSpan retryAfter, string limit) => new(false, null, retryAfter, limit, false);
+    public static LimitLease Refused(TimeSpan retryAfter, string limit) => new(null, retryAfter, limit);
 
     /// <summary>A refusal by a spent token budget: <paramref name="window"/> is <c>tokens per minute</c> or <c>tokens per day</c>.</summary>
-    public static LimitLease BudgetSpent(TimeSpan retryAfter, string window) => new(false, null, retryAfter, window, true);
+    public static LimitLease BudgetSpent(TimeSpan retryAfter, string window) => new(null, retryAfter, window, budget: true);
 
     public void Dispose() => _slot?.Dispose();
 }

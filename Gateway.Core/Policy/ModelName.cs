@@ -24,6 +24,7 @@ internal static class ModelName
     {
         ArgumentNullException.ThrowIfNull(name);
         var (host, ns, model, tag) = Parse(name);
+        // Stryker disable once all : the capacity is a size hint; any capacity builds the same string
         var builder = new StringBuilder(host.Length + ns.Length + model.Length + tag.Length + 3);
         AppendLower(builder, host).Append('/');
         AppendLower(builder, ns).Append('/');
@@ -43,8 +44,8 @@ internal static class ModelName
         ArgumentNullException.ThrowIfNull(b);
         var left = Parse(a);
         var right = Parse(b);
+        // Equal parts are equally complete: checking one side is enough.
         return IsComplete(left)
-            && IsComplete(right)
             && AsciiEqualsIgnoreCase(left.Host, right.Host)
             && AsciiEqualsIgnoreCase(left.Namespace, right.Namespace)
             && AsciiEqualsIgnoreCase(left.Model, right.Model)

@@ -66,7 +66,7 @@ public sealed class KeyFileParserTests
     [InlineData("{}", "must have a 'keys' array")]
     [InlineData("{\"keys\": \"sk-a\"}", "must have a 'keys' array")]
     [InlineData("{\"keys\": [], \"extra\": 1}", "unknown top-level field 'extra'")]
-    [InlineData("{\"keys\": [], \"keys\": []}", "appears twice")]
+    [InlineData("{\"keys\": [], \"keys\": []}", "top level: the field 'keys' appears twice")]
     [InlineData("{\"keys\": [], \"Keys\": []}", "appears twice")]
     [InlineData("{\"keys\": [1]}", "keys[0]: an entry must be")]
     [InlineData("{\"keys\": [\"\"]}", "keys[0]: a key must be")]
@@ -89,6 +89,14 @@ public sealed class KeyFileParserTests
 
         Assert.Contains(expected, message);
         Assert.StartsWith("Keys file 'keys.json'", message);
+    }
+
+    [Fact]
+    public void InvalidJson_IsPlacedByLineAndPositionCountedFromOne()
+    {
+        var message = ParseError("{\"keys\": [\n  \"sk-a\",,\n]}");
+
+        Assert.Contains("not valid JSON (line 2, position 10)", message);
     }
 
     [Fact]

@@ -47,6 +47,25 @@ public sealed class KeyRightsParsingTests
         Assert.False(key.IsUsableAt(time.GetUtcNow()));
     }
 
+    [Theory]
+    [InlineData("2027-06-30Z", "2027-06-30T00:00:00Z")] // the shortest form with a zone
+    [InlineData("2027-06-30T00:00:00-07:00", "2027-06-30T07:00:00Z")]
+    public void Expiry_WithAZone_IsAcceptedInItsShortAndLongForms(string written, string utc)
+    {
+        var key = ParseOne($$"""{"name":"a","key":"sk-a","expires":"{{written}}"}""");
+
+        Assert.Equal(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture), key.Expires);
+    }
+
+    [Theory]
+    [InlineData("sk-~")]
+    [InlineData("!")]
+    [InlineData("sk-ogw-12345")]
+    public void Prefix_OfPrintableAsciiUpToTwelveCharacters_IsKept(string prefix)
+    {
+        Assert.Equal(prefix, ParseOne($$"""{"name":"a","key":"sk-a","prefix":"{{prefix}}"}""").Prefix);
+    }
+
     [Fact]
     public void DisabledKey_IsNeverUsable()
     {
@@ -62,11 +81,17 @@ public sealed class KeyRightsParsingTests
     [InlineData("""{"name":"a","key":"sk-a","expires":"2027-06-30"}""", "'expires' must be an ISO 8601 time with a zone")]
     [InlineData("""{"name":"a","key":"sk-a","expires":"2027-06-30T00:00:00"}""", "'expires' must be an ISO 8601 time with a zone")]
     [InlineData("""{"name":"a","key":"sk-a","expires":"soon"}""", "'expires' must be an ISO 8601 time with a zone")]
+    [InlineData("""{"name":"a","key":"sk-a","expires":1798675200}""", "'expires' must be an ISO 8601 time with a zone")]
+    [InlineData("""{"name":"a","key":"sk-a","expires":"2027-06-3Z"}""", "'expires' must be an ISO 8601 time with a zone")]
     [InlineData("""{"name":"a","key":"sk-a","limits":5}""", "limits must be an object")]
     [InlineData("""{"name":"a","key":"sk-a","limits":{"requestsPerMinute":0}}""", "'requestsPerMinute' must be a whole number of at least 1")]
     [InlineData("""{"name":"a","key":"sk-a","limits":{"concurrentRequests":1.5}}""", "'concurrentRequests' must be a whole number of at least 1")]
     [InlineData("""{"name":"a","key":"sk-a","limits":{"rpm":5}}""", "unknown field 'rpm'")]
+    [InlineData("""{"name":"a","key":"sk-a","limits":{"tokensPerMinute":0}}""", "keys[0].limits: 'tokensPerMinute' must be a whole number of at least 1")]
+    [InlineData("""{"name":"a","key":"sk-a","limits":{"tokensPerDay":"1000"}}""", "keys[0].limits: 'tokensPerDay' must be a whole number of at least 1")]
     [InlineData("""{"name":"a","key":"sk-a","prefix":"sk-ogw-toolongprefix"}""", "'prefix'")]
+    [InlineData("""{"name":"a","key":"sk-a","prefix":"sk a"}""", "'prefix'")]
+    [InlineData("""{"name":"a","key":"sk-a","prefix":"sk-\u007f"}""", "'prefix'")]
     [InlineData("""{"name":"a","key":"sk-a","admin":true,"ADMIN":false}""", "appears twice")]
     public void MalformedRights_AreRejectedSayingWhere(string entry, string expected)
     {

@@ -11,6 +11,8 @@ public sealed class GoKeyFoldTests
         Assert.Equal("INSECURE", GoKeyFold.Fold("inſecure"));
         Assert.Equal("KEEP_ALIVE", GoKeyFold.Fold("\u212Aeep_alive"));
         Assert.Equal("ı", GoKeyFold.Fold("ı")); // U+0131: .NET's ignore-case would match it to "i", Go's fold does not
+        Assert.Equal("`AZ{@", GoKeyFold.Fold("`az{@")); // the ends of the ASCII letters, and their neighbours
+        Assert.Throws<ArgumentNullException>(() => GoKeyFold.Fold(null!));
     }
 
     [Fact]

@@ -73,5 +73,37 @@ public sealed class AuthFailureThrottleTests
         Assert.NotNull(throttle.RecordFailure(s_guesser)); // swept around, never reset
     }
 
+    [Fact]
+    public void TheSweep_StartsAtTheThousandAndTwentyFourthAddress_AndForgetsBucketsRefilledThatVeryMoment()
+    {
+        var throttle = Throttle(1);
+        for (var i = 0; i < 1023; i++)
+        {
+            throttle.RecordFailure(Address(i));
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(1)); // every bucket is exactly full again
+        throttle.RecordFailure(Address(1023));
+        Assert.Equal(1024, throttle.TrackedAddresses); // 1,023 tracked when it came: no sweep yet
+
+        throttle.RecordFailure(s_guesser);
+        Assert.Equal(2, throttle.TrackedAddresses); // 1,024 tracked: swept, Address(1023) still draining
+    }
+
+    [Fact]
+    public void AfterASweep_TheNextWaitsUntilTheAddressesDoubleAgain()
+    {
+        var throttle = Throttle(1);
+        for (var i = 0; i < 1100; i++)
+        {
+            throttle.RecordFailure(Address(i)); // swept at 1,024 with nothing to forget: the next sweep at 2,048
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        throttle.RecordFailure(s_guesser);
+
+        Assert.Equal(1101, throttle.TrackedAddresses);
+    }
+
     private static IPAddress Address(int i) => new([10, 1, (byte)(i >> 8), (byte)i]);
 }

@@ -69,6 +69,30 @@ public sealed class InProcessTokenBudgetTests
     }
 
     [Fact]
+    public async Task NothingOrANegativeCount_NeverBuysTokensBack()
+    {
+        var budget = new InProcessTokenBudget(_time);
+        var key = Key(perMinute: 100);
+        budget.Spend(key, -50);
+        budget.Spend(key, 0);
+        budget.Spend(key, 100);
+
+        Assert.Equal("tokens per minute", (await budget.CheckAsync(key, CancellationToken.None))?.Window);
+    }
+
+    [Fact]
+    public void OnlyKeysWithABudgetThatSpentTokens_AreKept()
+    {
+        var budget = new InProcessTokenBudget(_time);
+        budget.Spend(Key(), 10);
+        budget.Spend(Key(perMinute: 100), 0);
+        Assert.Equal(0, budget.TrackedKeys);
+
+        budget.Spend(Key(perMinute: 100), 1);
+        Assert.Equal(1, budget.TrackedKeys);
+    }
+
+    [Fact]
     public async Task KeysAreCountedApart()
     {
         var budget = new InProcessTokenBudget(_time);

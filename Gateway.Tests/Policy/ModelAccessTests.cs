@@ -19,6 +19,9 @@ public sealed class ModelAccessTests
     [InlineData("qwen3:*", "qwen3")]
     [InlineData("qwen3:*", "qwen3:8b")]
     [InlineData("qwen3:?b", "qwen3:8b")]
+    [InlineData("qwen2.5:7b*", "qwen2.5:7b")]
+    [InlineData("qwen2.5:7b**", "qwen2.5:7b")]
+    [InlineData("qwen2.5:7b*", "qwen2.5:7b-instruct-q4_K_M")]
     [InlineData("alice/*", "alice/tuned:v1")]
     [InlineData("*", "anything:tag")]
     public void MatchingNames_AreAllowed(string pattern, string model)

@@ -14,6 +14,11 @@ public sealed class ModelListCloudCheckTests
     [InlineData("""{"models":[{"name":"cloudy-llama"}]}""", true)]
     [InlineData("""{"models":[{"name":"clou"}]}""", false)]
     [InlineData("", false)]
+    [InlineData("cloud", true)]
+    [InlineData("x:cloud", true)]
+    [InlineData("{}c", false)]
+    [InlineData("{}clou", false)]
+    [InlineData("\\u0063loud", true)]
     public void OnlyAListWithoutAnySpellingOfCloud_IsKnownClean(string json, bool may)
     {
         Assert.Equal(may, ModelListFilter.MayNameCloudModel(Encoding.UTF8.GetBytes(json)));

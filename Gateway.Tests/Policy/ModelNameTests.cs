@@ -18,6 +18,7 @@ public sealed class ModelNameTests
     [InlineData("host:5000/ns/model", "host:5000/ns/model:latest")]
     [InlineData("https://host:5000/ns/model:v2", "host:5000/ns/model:v2")]
     [InlineData("http://Host/ns/model", "host/ns/model:latest")]
+    [InlineData("://host/ns/model", "host/ns/model:latest")] // Go's strings.Cut finds "://" at the start too
     [InlineData("a/b/c/d:e", "a/b/c/d:e")]
     [InlineData("x:y:z", "registry.ollama.ai/library/x:y:z")]
     public void Canonical_FillsDefaultsAndLowercases(string name, string expected)
@@ -103,6 +104,7 @@ public sealed class ModelNameTests
     {
         Assert.Throws<ArgumentNullException>(() => ModelName.Canonical(null!));
         Assert.Throws<ArgumentNullException>(() => ModelName.SameModel("x", null!));
+        Assert.Throws<ArgumentNullException>(() => ModelName.SameModel(null!, "x"));
         Assert.Throws<ArgumentNullException>(() => ModelName.Namespace(null!));
     }
 }
