@@ -59,6 +59,76 @@ public sealed class UsageQueryParserTests
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1m", "2026-11-29T11:59:00Z")] // the shortest duration
+    [InlineData("100000d", "1753-02-13T12:00:00Z")] // the longest: 100,000 days back
+    [InlineData(" 2026-11-01 ", "2026-11-01T00:00:00Z")]
+    [InlineData("2026-11-01T06:00:00-02:00", "2026-11-01T08:00:00Z")]
+    public void Since_AcceptsTheBoundsOfEachForm(string since, string expected)
+    {
+        var query = UsageQueryParser.TryParse(since, null, null, null, null, s_now, out var error);
+
+        Assert.Null(error);
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), query!.Since);
+    }
+
+    [Theory]
+    [InlineData("100001d")]
+    [InlineData("-1d")]
+    [InlineData("d")]
+    [InlineData("5w")]
+    [InlineData("2026-11-01T06:00:00+0200")]
+    public void Since_RefusesWhatIsNoneOfTheForms(string since)
+    {
+        Assert.Null(UsageQueryParser.TryParse(since, null, null, null, null, s_now, out var error));
+        Assert.Contains("'since' must be", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Until_TakesTheSameForms_AndTheDefaultPeriodEndsThere()
+    {
+        var query = UsageQueryParser.TryParse(null, "2026-11-10", null, null, null, s_now, out _);
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 10, 0, 0, 0, TimeSpan.Zero), query!.Until);
+        Assert.Equal(new DateTimeOffset(2026, 10, 11, 0, 0, 0, TimeSpan.Zero), query.Since);
+    }
+
+    [Fact]
+    public void AnEmptyPeriod_IsRefused()
+    {
+        Assert.Null(UsageQueryParser.TryParse("2026-11-01", "2026-11-01T00:00:00Z", null, null, null, s_now, out var error));
+        Assert.Equal("'since' must be before 'until'.", error);
+    }
+
+    [Fact]
+    public void EmptyKeyAndModel_FilterNothing()
+    {
+        var query = UsageQueryParser.TryParse(null, null, "", "", null, s_now, out var error);
+
+        Assert.Null(error);
+        Assert.Null(query!.Key);
+        Assert.Null(query.Model);
+    }
+
+    [Theory]
+    [InlineData("hour, model", new[] { UsageGrouping.Hour, UsageGrouping.Model })]
+    [InlineData("model,day", new[] { UsageGrouping.Model, UsageGrouping.Day })]
+    [InlineData("key", new[] { UsageGrouping.Key })]
+    public void Grouping_KeepsTheOrderGiven(string by, UsageGrouping[] expected)
+    {
+        Assert.Equal(expected, UsageQueryParser.TryParse(null, null, null, null, by, s_now, out _)!.By);
+    }
+
+    [Fact]
+    public void GroupingNames_AreTheOnesTheFilterTakes()
+    {
+        foreach (var grouping in Enum.GetValues<UsageGrouping>())
+        {
+            var name = UsageQueryParser.NameOf(grouping);
+            Assert.Equal([grouping], UsageQueryParser.TryParse(null, null, null, null, name, s_now, out _)!.By);
+        }
+    }
+
     [Fact]
     public void EmptyGrouping_AsksForTotalsOnly() =>
         Assert.Empty(UsageQueryParser.TryParse(null, null, null, null, "", s_now, out _)!.By);
