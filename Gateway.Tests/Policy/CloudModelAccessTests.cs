@@ -86,6 +86,20 @@ public sealed class CloudModelAccessTests
         Assert.False(Allows(pattern, model));
     }
 
+    [Theory]
+    [InlineData("gpt-oss:120b-cloud", true)]
+    [InlineData("gpt-oss:120b:cloud", true)]
+    [InlineData("*-cloud", true)]
+    [InlineData("*:cloud", true)]
+    [InlineData(":cloud", true)] // Ollama's parseSourceSuffix cuts at a colon in first place too
+    [InlineData("cloud", false)]
+    [InlineData("*", false)]
+    [InlineData("gpt-oss*", false)]
+    public void NamesCloudModels_AsKeysCreateKeepsThemBesideEveryLocalModel(string pattern, bool names)
+    {
+        Assert.Equal(names, ModelAccess.NamesCloudModels(pattern));
+    }
+
     [Fact]
     public void LocalAndCloudPatterns_Combine()
     {
