@@ -28,12 +28,7 @@ internal sealed class MessagesRewriter
             return _copier.CopyValue(ref reader, "messages");
         }
 
-        var depthError = JsonCopier.CheckDepth(ref reader);
-        if (depthError is not null)
-        {
-            return depthError;
-        }
-
+        // A top-level array sits far above RequestRewriter.MaxDepth: only what is inside it can nest too deep.
         _copier.Writer.WriteStartArray();
         for (var i = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; i++)
         {
@@ -71,12 +66,7 @@ internal sealed class MessagesRewriter
             return GuardErrors.InvalidType(path, "an array of base64 strings");
         }
 
-        var depthError = JsonCopier.CheckDepth(ref reader);
-        if (depthError is not null)
-        {
-            return depthError;
-        }
-
+        // At depth 3 at most (messages[i].images), and its items must be strings: it cannot nest too deep.
         _copier.Writer.WriteStartArray();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {

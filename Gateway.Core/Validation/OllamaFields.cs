@@ -77,9 +77,10 @@ internal static class OllamaFields
 
     private static readonly FieldSet PullPush = new("model", "name", "insecure", "stream", "username", "password");
 
+    // Without path and modelfile: those are refused in any letter case (CreateRefused) before case variants are looked for.
     private static readonly FieldSet Create = new(
         "model", "name", "stream", "quantize", "quantization", "from", "files", "adapters", "template", "license",
-        "system", "parameters", "messages", "renderer", "parser", "requires", "info", "path", "modelfile");
+        "system", "parameters", "messages", "renderer", "parser", "requires", "info");
 
     private static readonly FieldSet Copy = new("source", "destination");
 
@@ -97,7 +98,7 @@ internal static class OllamaFields
         OllamaEndpoint.Create => Create,
         OllamaEndpoint.Copy => Copy,
         OllamaEndpoint.Delete => Delete,
-        _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, "Unknown endpoint."),
+        _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null),
     };
 
     /// <summary>Whether the endpoint loads a model to run it, so the <see cref="RequestCaps"/> apply.</summary>

@@ -60,7 +60,7 @@ internal static class OllamaRequestGuard
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(caps.MaxKeepAlive, TimeSpan.Zero, nameof(caps));
         if (!Enum.IsDefined(endpoint))
         {
-            throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, "Unknown endpoint.");
+            throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null);
         }
 
         // Go replaces invalid UTF-8 with U+FFFD while .NET refuses it; checking first keeps the two from differing.
@@ -130,6 +130,7 @@ internal static class OllamaRequestGuard
             return (null, [], GuardErrors.ModelAndName());
         }
 
+        // Stryker disable once all : both set is refused above, so which is tried first cannot matter
         var model = rewriter.Model ?? rewriter.Name;
         if (model is null)
         {

@@ -68,6 +68,7 @@ public class ConnectionFieldTests
     [InlineData("path", "\"/dev/random\"")]
     [InlineData("modelfile", "\"FROM evil.com/ns/x\"")]
     [InlineData("Path", "\"/etc/passwd\"")]
+    [InlineData("ModelFile", "\"FROM evil.com/ns/x\"")]
     public void DeprecatedCreateFileFields_Refused400(string field, string value)
     {
         var error = GuardRun.Refuse(OllamaEndpoint.Create, $$"""{"model":"m","{{field}}":{{value}}}""");
