@@ -31,6 +31,7 @@ public class KeepAliveTests
     [InlineData("0.0", "0.0")]
     [InlineData("300", "300")]
     [InlineData("1800", "1800")]
+    [InlineData("1800.0", "1800.0")]
     [InlineData("2.5", "2.5")]
     [InlineData("1801", "1800")]
     [InlineData("1e10", "1800")]
@@ -57,15 +58,30 @@ public class KeepAliveTests
     [InlineData("\"5M\"")]
     [InlineData("\"1d\"")]
     [InlineData("\"9999999999h\"")]
-    [InlineData("true")]
-    [InlineData("[\"5m\"]")]
-    [InlineData("{\"minutes\":5}")]
-    [InlineData("1e400")]
-    public void MalformedKeepAlive_Refused400(string given)
+    public void KeepAliveStringGoCannotParse_Refused400WithTheFormsAccepted(string given)
     {
         var error = GuardRun.Refuse(OllamaEndpoint.Chat, $$"""{"model":"m","messages":[],"keep_alive":{{given}}}""");
 
-        Assert.Contains("'keep_alive'", error.Message, StringComparison.Ordinal);
+        Assert.Equal("Invalid value for 'keep_alive': expected a duration such as \"5m\" or \"1h30m\", or a number of seconds.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("true")]
+    [InlineData("[\"5m\"]")]
+    [InlineData("{\"minutes\":5}")]
+    public void KeepAliveOfAnotherType_Refused400WithTheTypesAccepted(string given)
+    {
+        var error = GuardRun.Refuse(OllamaEndpoint.Chat, $$"""{"model":"m","messages":[],"keep_alive":{{given}}}""");
+
+        Assert.Equal("Invalid type for 'keep_alive': expected a duration string or a number of seconds.", error.Message);
+    }
+
+    [Fact]
+    public void KeepAliveNumberGoCannotHold_Refused400()
+    {
+        var error = GuardRun.Refuse(OllamaEndpoint.Chat, """{"model":"m","messages":[],"keep_alive":1e400}""");
+
+        Assert.Equal("Invalid value for 'keep_alive': the number is out of range.", error.Message);
     }
 
     [Fact]
@@ -84,6 +100,17 @@ public class KeepAliveTests
         var body = GuardRun.Body(OllamaEndpoint.Generate, """{"model":"m","prompt":"p","keep_alive":"-1s"}""", caps);
 
         Assert.Equal(1.5, body["keep_alive"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void HugeWholeSecondCap_WrittenAsExactInteger()
+    {
+        // About 7800 years: its TotalSeconds as a double is 247371079926.00003, which a log reader should not see.
+        var caps = new RequestCaps(10, 10, TimeSpan.FromSeconds(247_371_079_926));
+
+        var body = GuardRun.Body(OllamaEndpoint.Generate, """{"model":"m","prompt":"p","keep_alive":"-1s"}""", caps);
+
+        Assert.Equal("247371079926", body["keep_alive"]!.ToJsonString());
     }
 
     [Fact]
