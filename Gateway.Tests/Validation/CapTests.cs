@@ -85,6 +85,7 @@ public class CapTests
     [InlineData("2048.5", "2048")]
     [InlineData("1e9", "2048")]
     [InlineData("2048", "2048")]
+    [InlineData("2048.0", "2048.0")]
     [InlineData("1024", "1024")]
     [InlineData("-1", "-1")]
     [InlineData("0", "0")]
@@ -122,29 +123,38 @@ public class CapTests
     {
         var error = GuardRun.Refuse(OllamaEndpoint.Chat, $$"""{"model":"m","options":{{options}}}""");
 
-        Assert.Contains("Invalid type for 'options'", error.Message, StringComparison.Ordinal);
+        Assert.Equal("Invalid type for 'options': expected an object.", error.Message);
     }
 
     [Theory]
-    [InlineData("num_predict", "\"100\"")]
-    [InlineData("num_predict", "true")]
-    [InlineData("num_predict", "[100]")]
-    [InlineData("num_predict", "1e400")]
-    [InlineData("num_ctx", "\"4096\"")]
-    [InlineData("num_ctx", "{}")]
-    [InlineData("num_ctx", "-1e400")]
-    [InlineData("temperature", "\"hot\"")]
-    [InlineData("seed", "\"42\"")]
-    [InlineData("top_k", "false")]
-    [InlineData("use_mmap", "1")]
-    [InlineData("stop", "\"\\n\"")]
-    [InlineData("stop", "[\"a\",1]")]
-    [InlineData("stop", "[[\"a\"]]")]
-    public void WronglyTypedOption_Refused400InsteadOfOllamas500(string option, string value)
+    [InlineData("num_predict", "\"100\"", "a number")]
+    [InlineData("num_predict", "true", "a number")]
+    [InlineData("num_predict", "[100]", "a number")]
+    [InlineData("num_ctx", "\"4096\"", "a number")]
+    [InlineData("num_ctx", "{}", "a number")]
+    [InlineData("temperature", "\"hot\"", "a number")]
+    [InlineData("seed", "\"42\"", "a number")]
+    [InlineData("top_k", "false", "a number")]
+    [InlineData("use_mmap", "1", "a boolean")]
+    [InlineData("stop", "\"\\n\"", "an array of strings")]
+    [InlineData("stop", "[\"a\",1]", "an array of strings")]
+    [InlineData("stop", "[[\"a\"]]", "an array of strings")]
+    public void WronglyTypedOption_Refused400InsteadOfOllamas500(string option, string value, string expected)
     {
         var error = GuardRun.Refuse(OllamaEndpoint.Generate, $$$"""{"model":"m","prompt":"p","options":{"{{{option}}}":{{{value}}}}}""");
 
-        Assert.Contains($"'options.{option}'", error.Message, StringComparison.Ordinal);
+        Assert.Equal($"Invalid type for 'options.{option}': expected {expected}.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("num_predict", "1e400")]
+    [InlineData("num_ctx", "-1e400")]
+    [InlineData("temperature", "1e400")]
+    public void OptionNumberGoCannotHold_Refused400(string option, string value)
+    {
+        var error = GuardRun.Refuse(OllamaEndpoint.Generate, $$$"""{"model":"m","prompt":"p","options":{"{{{option}}}":{{{value}}}}}""");
+
+        Assert.Equal($"Invalid value for 'options.{option}': the number is out of range.", error.Message);
     }
 
     [Fact]
