@@ -27,7 +27,9 @@ foreach (var report in reports)
         foreach (var mutant in file.Value.GetProperty("mutants").EnumerateArray())
         {
             var status = mutant.GetProperty("status").GetString();
-            var slot = status switch { "Killed" or "Timeout" => 0, "Survived" => 1, "NoCoverage" => 2, "Ignored" => 3, _ => -1 };
+            // Stryker's own filters ("Removed by ...") are not counted; mutants marked equivalent in the code are.
+            var marked = status == "Ignored" && !(mutant.TryGetProperty("statusReason", out var filter) && filter.GetString()!.StartsWith("Removed by", StringComparison.Ordinal));
+            var slot = status switch { "Killed" or "Timeout" => 0, "Survived" => 1, "NoCoverage" => 2, "Ignored" when marked => 3, _ => -1 };
             if (slot < 0)
             {
                 continue;
@@ -54,14 +56,14 @@ static string Score(int detected, int total) =>
     total == 0 ? "n/a" : (100.0 * detected / total).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " %";
 
 Console.WriteLine();
-Console.WriteLine($"{"folder",-30} {"mutants",8} {"detected",9} {"survived",9} {"no cover",9} {"score",8} {"ignored",8}");
+Console.WriteLine($"{"folder",-30} {"mutants",8} {"detected",9} {"survived",9} {"no cover",9} {"score",8} {"marked equivalent",18}");
 int allDetected = 0, allTotal = 0;
 foreach (var (folder, counts) in folders)
 {
     var total = counts[0] + counts[1] + counts[2];
     allDetected += counts[0];
     allTotal += total;
-    Console.WriteLine($"{folder,-30} {total,8} {counts[0],9} {counts[1],9} {counts[2],9} {Score(counts[0], total),8} {counts[3],8}");
+    Console.WriteLine($"{folder,-30} {total,8} {counts[0],9} {counts[1],9} {counts[2],9} {Score(counts[0], total),8} {counts[3],18}");
 }
 
 Console.WriteLine($"{"all",-30} {allTotal,8} {allDetected,9} {allTotal - allDetected,9} {"",9} {Score(allDetected, allTotal),8}");

@@ -28,6 +28,7 @@ internal sealed class InProcessKeyLimits(KeyLimiter limiter, ITokenBudget budget
         }
 
         var check = budget.CheckAsync(key, CancellationToken.None);
+        // Stryker disable once all : the first branch is the no-allocation path for a completed check; both give the same verdict
         var spent = check.IsCompletedSuccessfully ? check.Result : check.AsTask().GetAwaiter().GetResult();
         if (spent is null)
         {

@@ -53,9 +53,9 @@ internal sealed class KeyLimiter(TimeProvider time) : IDisposable
 
     public void Dispose()
     {
+        // Stryker disable once all : disposing fails queued waiters, and with no queue (QueueLimit 0) there are none
         foreach (var limiters in _byKey.Values)
         {
-            // Stryker disable once all : disposing fails queued waiters, and with no queue (QueueLimit 0) there are none
             limiters.Concurrency?.Dispose();
         }
     }

@@ -144,8 +144,8 @@ public static class UsageQueryParser
             return true;
         }
 
-        // A time needs its zone: "2026-11-01T10:00" alone would mean the server's local time.
-        if ((text.EndsWith('Z') || (text.Length > 6 && text[^6] is '+' or '-'))
+        // A time needs its zone, Z or ±hh:mm: "2026-11-01T10:00" alone would mean the server's local time.
+        if ((text.EndsWith('Z') || text is [.., '+' or '-', _, _, ':', _, _])
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out moment))
         {
             return true;

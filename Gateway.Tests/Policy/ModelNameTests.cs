@@ -71,6 +71,7 @@ public sealed class ModelNameTests
     [InlineData("/x")]
     [InlineData("ns/")]
     [InlineData("//x")]
+    [InlineData("/library/x")] // only the host is missing
     public void SameModel_WithIncompleteName_MatchesNothingNotEvenItself(string name)
     {
         Assert.False(ModelName.SameModel(name, name));

@@ -36,7 +36,7 @@ public sealed class UsageQueryParserTests
     [Theory]
     [InlineData("2026-11-01T06:00:00", null, null, null, "'since'")]
     [InlineData("yesterday", null, null, null, "'since'")]
-    [InlineData("0d", null, null, null, "'since'")]
+    [InlineData("0d", null, null, null, "'since' must be a time")]
     [InlineData(null, "soon", null, null, "'until'")]
     [InlineData("1d", "2d", null, null, "before 'until'")]
     [InlineData(null, null, "bad name", null, "'key'")]
@@ -78,6 +78,7 @@ public sealed class UsageQueryParserTests
     [InlineData("d")]
     [InlineData("5w")]
     [InlineData("2026-11-01T06:00:00+0200")]
+    [InlineData("2026-11-1")] // a date is four, two and two digits; without a zone it is no time either
     public void Since_RefusesWhatIsNoneOfTheForms(string since)
     {
         Assert.Null(UsageQueryParser.TryParse(since, null, null, null, null, s_now, out var error));
