@@ -79,6 +79,7 @@ public sealed class UsageQueryParserTests
     [InlineData("5w")]
     [InlineData("2026-11-01T06:00:00+0200")]
     [InlineData("2026-11-1")] // a date is four, two and two digits; without a zone it is no time either
+    [InlineData("2026-11-01T10")] // a '-' six from the end is no zone
     public void Since_RefusesWhatIsNoneOfTheForms(string since)
     {
         Assert.Null(UsageQueryParser.TryParse(since, null, null, null, null, s_now, out var error));
