@@ -42,11 +42,7 @@ public sealed class SqliteUsageLedger : IUsageReportSource, IDisposable
     /// </summary>
     public static SqliteUsageLedger OpenForWriting(string path)
     {
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
+        new FileInfo(path).Directory?.Create(); // no folder above a root: opening it fails below, as SQLite's error
 
         var ledger = new SqliteUsageLedger(path, readOnly: false);
         ledger.Initialise();
@@ -151,8 +147,9 @@ public sealed class SqliteUsageLedger : IUsageReportSource, IDisposable
         return new UsageRow(key, model, period, ReadCounters(reader, by.Count));
     }
 
+    // COUNT(*) is never NULL; a SUM over no rows is.
     private static UsageCounters ReadCounters(SqliteDataReader reader, int first) => new(
-        reader.IsDBNull(first) ? 0 : reader.GetInt64(first),
+        reader.GetInt64(first),
         reader.IsDBNull(first + 1) ? 0 : reader.GetInt64(first + 1),
         reader.IsDBNull(first + 2) ? 0 : reader.GetInt64(first + 2),
         reader.IsDBNull(first + 3) ? 0 : reader.GetInt64(first + 3));

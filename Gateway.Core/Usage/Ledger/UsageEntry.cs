@@ -39,5 +39,5 @@ internal readonly record struct UsageEntry(
         record.TimeToFirstByte?.TotalMilliseconds);
 
     /// <summary>A client's text as usage records keep it: at most <see cref="MaxTextLength"/> characters.</summary>
-    public static string? Cut(string? text) => text is null || text.Length <= MaxTextLength ? text : text[..MaxTextLength];
+    public static string? Cut(string? text) => text?[..Math.Min(text.Length, MaxTextLength)]; // a whole string's range is the string itself, no copy
 }

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using OllamaGateway.Tests.Common;
 using OllamaGateway.Usage;
 using OllamaGateway.Usage.Ledger;
@@ -101,4 +102,74 @@ public sealed class SqliteUsageLedgerTests : IDisposable
     [Fact]
     public void NoLedgerYet_IsAClearError() =>
         Assert.Throws<FileNotFoundException>(() => SqliteUsageLedger.OpenForReading(_directory.PathOf("missing.db")));
+
+    [Fact]
+    public async Task ReportOverNoRows_IsAllZeros()
+    {
+        using var ledger = Filled();
+
+        // SQL's SUM over no rows is NULL: the report says 0.
+        var report = await ledger.QueryAsync(Query(UsageGrouping.Key) with { Since = s_day.AddDays(5), Until = s_day.AddDays(6) }, CancellationToken.None);
+
+        Assert.Empty(report.Rows);
+        Assert.Equal(new UsageCounters(0, 0, 0, 0), report.Totals);
+    }
+
+    [Fact]
+    public async Task CancelledReport_StopsReadingRows()
+    {
+        using var ledger = Filled();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAsync<OperationCanceledException>(() => ledger.QueryAsync(Query(UsageGrouping.Key), cancelled.Token));
+    }
+
+    [Fact]
+    public async Task Query_WithoutAQuery_ThrowsArgumentNullException()
+    {
+        using var ledger = Filled();
+
+        await Assert.ThrowsAsync<ArgumentNullException>(() => ledger.QueryAsync(null!, CancellationToken.None));
+    }
+
+    [Fact]
+    public void ReadOnlyOpen_RefusesWrites()
+    {
+        using var writer = Filled();
+        using var reader = SqliteUsageLedger.OpenForReading(_directory.PathOf("usage.db"));
+
+        // A report (the usage command) can never change the ledger it reads.
+        var append = Assert.Throws<SqliteException>(() => reader.Append([Entry("carol", "llama3.2", s_day, 1, 1)]));
+        var prune = Assert.Throws<SqliteException>(() => reader.Prune(s_day.AddDays(3)));
+
+        Assert.Equal(SQLitePCL.raw.SQLITE_READONLY, append.SqliteErrorCode);
+        Assert.Equal(SQLitePCL.raw.SQLITE_READONLY, prune.SqliteErrorCode);
+    }
+
+    [Fact]
+    public void OpenForWriting_CreatesTheFilesFolder()
+    {
+        var path = System.IO.Path.Combine(_directory.Path, "state", "ledger", "usage.db");
+
+        using var ledger = SqliteUsageLedger.OpenForWriting(path);
+
+        Assert.True(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task Dispose_ClosesTheFile_AfterBatchesAndReports()
+    {
+        var path = _directory.PathOf("usage.db");
+        var ledger = Filled();
+        ledger.Append([Entry("carol", "llama3.2", s_day, 1, 1)]);
+        Assert.Equal(7, (await ledger.QueryAsync(Query(UsageGrouping.Key), CancellationToken.None)).Totals.Requests);
+        Assert.True(File.Exists(path + "-wal"));
+
+        ledger.Dispose();
+
+        // No connection and no statement left open: the last connection checkpoints the write-ahead log into the file
+        // and deletes it, so the ledger is one file to copy or move once the gateway stops.
+        Assert.False(File.Exists(path + "-wal"));
+    }
 }
