@@ -58,8 +58,8 @@ internal sealed class LedgerInsertStatement : IDisposable
 
     public void Dispose() => _statement.Dispose();
 
-    private void BindText(int index, string? text) =>
-        Check(text is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, text));
+    // A null string goes down as a NULL pointer, which SQLite binds as NULL (the writer's row test pins it).
+    private void BindText(int index, string? text) => Check(raw.sqlite3_bind_text(_statement, index, text));
 
     // SQLite's errors as Microsoft.Data.Sqlite reports them, so the writer handles them as before.
     private void Check(int rc) => SqliteException.ThrowExceptionForRC(rc, _db);
