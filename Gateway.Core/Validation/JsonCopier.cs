@@ -32,8 +32,7 @@ internal sealed class JsonCopier(Utf8JsonWriter writer)
                 WriteString(ref reader);
                 return null;
             case JsonTokenType.Number:
-                // Stryker disable once all : the reader has validated the number; validating it again only costs time
-                Writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true);
+                WriteNumber(Writer, ref reader);
                 return null;
             case JsonTokenType.True:
             case JsonTokenType.False:
@@ -127,6 +126,11 @@ internal sealed class JsonCopier(Utf8JsonWriter writer)
 
         return null;
     }
+
+    /// <summary>Writes the number the reader is on exactly as the client wrote it.</summary>
+    public static void WriteNumber(Utf8JsonWriter writer, ref Utf8JsonReader reader) =>
+        // Stryker disable once all : the reader has validated the number; validating it again only costs time
+        writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true);
 
     public void WriteString(ref Utf8JsonReader reader)
     {

@@ -31,8 +31,7 @@ internal static class KeepAliveRewriter
                 }
                 else
                 {
-                    // Stryker disable once all : the reader has already validated this number token; validating it again writes the same bytes
-                    writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true);
+                    JsonCopier.WriteNumber(writer, ref reader);
                 }
 
                 return null;

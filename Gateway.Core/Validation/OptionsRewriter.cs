@@ -137,8 +137,7 @@ internal static class OptionsRewriter
         }
         else
         {
-            // Stryker disable once all : the reader has already validated this number token; validating it again writes the same bytes
-            writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true);
+            JsonCopier.WriteNumber(writer, ref reader);
         }
 
         return null;
@@ -170,8 +169,7 @@ internal static class OptionsRewriter
         }
         else
         {
-            // Stryker disable once all : the reader has already validated this number token; validating it again writes the same bytes
-            writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true);
+            JsonCopier.WriteNumber(writer, ref reader);
         }
 
         return null;
